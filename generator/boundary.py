@@ -1,0 +1,69 @@
+"""The one place that turns exceptions into exit codes and one-line messages (never a traceback).
+
+- :class:`~generator.errors.MlprovError` subclasses: their lines on stderr, their exit code;
+- botocore errors: translated by :func:`generator.aws.errors.translate` (exit 3, with a hint);
+- anything else is a bug: exit 4, the traceback goes to the action's log and stderr names the log.
+"""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import TextIO
+
+from generator.actionlog import start_log, stop_log
+from generator.errors import ExitCode, MlprovError
+
+
+def _from_botocore(exc: BaseException) -> MlprovError | None:
+    if type(exc).__module__.split(".")[0] not in {"botocore", "boto3"}:
+        return None
+    from generator.aws.errors import translate  # noqa: PLC0415 - keeps botocore off the import path
+
+    return translate(exc)
+
+
+def run_guarded(
+    action: str,
+    fn: Callable[[], int],
+    reports_dir: Path,
+    stderr: TextIO | None = None,
+) -> int:
+    """Run one action; log it; map what it raises to the published exit codes."""
+    err = stderr if stderr is not None else sys.stderr
+    logger, log_path = start_log(reports_dir, action)
+    logger.info("action %s started: argv=%s", action, sys.argv[1:])
+    try:
+        code = int(fn())
+        logger.info("action %s finished with exit code %d", action, code)
+        return code
+    except MlprovError as exc:
+        return _report(exc, logger, err, action)
+    except KeyboardInterrupt:
+        logger.warning("action %s interrupted", action)
+        print("interrupted", file=err)
+        return 130
+    except Exception as exc:  # the boundary: every other exception is mapped, none escapes
+        translated = _from_botocore(exc)
+        if translated is not None:
+            logger.debug("botocore error: %r", exc)
+            return _report(translated, logger, err, action)
+        logger.error("unexpected error in %s:\n%s", action, traceback.format_exc())
+        print(f"mlprov: unexpected error: {type(exc).__name__}: {exc}", file=err)
+        print(f"mlprov: this is a bug; the traceback is in {log_path}", file=err)
+        return int(ExitCode.BUG)
+    finally:
+        stop_log(logger)
+
+
+def _report(exc: MlprovError, logger: object, err: TextIO, action: str) -> int:
+    import logging  # noqa: PLC0415
+
+    assert isinstance(logger, logging.Logger)
+    for line in exc.lines():
+        print(line, file=err)
+        logger.error("%s", line)
+    logger.info("action %s finished with exit code %d", action, int(exc.exit_code))
+    return int(exc.exit_code)
