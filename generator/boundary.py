@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import traceback
 from collections.abc import Callable
@@ -41,6 +42,12 @@ def run_guarded(
         return code
     except MlprovError as exc:
         return _report(exc, logger, err, action)
+    except BrokenPipeError:
+        # stdout closed early (e.g. `| head`): stop quietly, as a shell pipeline expects.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        logger.info("action %s stopped: output pipe closed", action)
+        return 141
     except KeyboardInterrupt:
         logger.warning("action %s interrupted", action)
         print("interrupted", file=err)

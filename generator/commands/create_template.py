@@ -1,0 +1,32 @@
+"""``create-prov-template CONFIG [--out FILE]``: render the CloudFormation template."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from generator.commands import Command
+from generator.commands._common import add_config_argument, product
+from generator.paths import template_path
+from generator.render.engine import render
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    add_config_argument(parser)
+    parser.add_argument("--out", type=Path, help="write here instead of products/<name>/template.yaml")
+
+
+def run(args: argparse.Namespace) -> int:
+    prod = product(args.config)
+    text, template = render(prod)
+    out: Path = args.out or template_path(prod.path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text, encoding="utf-8")
+    size = len(text.encode())
+    print(f"{out}: {len(template['Resources'])} resources, {size} bytes ({prod.variant.label})")
+    if size > 51_200:
+        print(f"note: over the 51,200-byte inline limit; deploys upload it to S3 (limit 1 MB)")
+    return 0
+
+
+COMMAND = Command("create-prov-template", "render the CloudFormation template", configure, run)

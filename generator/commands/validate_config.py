@@ -1,0 +1,38 @@
+"""``validate-config CONFIG...``: check configs against their tier's JSON Schema and their file names."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from generator.commands import Command
+from generator.commands._common import add_configs_argument, config_paths
+from generator.config.loader import load_product
+from generator.errors import ConfigErrors, ExitCode, UserError
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    add_configs_argument(parser)
+
+
+def run(args: argparse.Namespace) -> int:
+    paths = config_paths(args.configs)
+    if not paths:
+        raise UserError("no product configs found under products/", hint="add one, e.g. copy an example")
+    failed = 0
+    for path in paths:
+        try:
+            product = load_product(path)
+        except ConfigErrors as exc:
+            failed += 1
+            for line in exc.lines():
+                print(line, file=sys.stderr)
+            continue
+        print(f"{path}: valid ({product.variant.label})")
+    if failed:
+        print(f"{failed} of {len(paths)} config(s) invalid", file=sys.stderr)
+        return int(ExitCode.USAGE)
+    return int(ExitCode.OK)
+
+
+COMMAND = Command("validate-config", "validate configs against their tier's JSON Schema", configure, run)

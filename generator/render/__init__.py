@@ -1,0 +1,3 @@
+"""Rendering product configs into CloudFormation templates (Jinja2, StrictUndefined, quoted values)."""
+
+from __future__ import annotations

@@ -1,0 +1,85 @@
+"""Render a product into its CloudFormation template, then parse the text back and check its structure.
+
+The environment uses ``StrictUndefined`` (a missing variable is an error) and a ``finalize`` hook that
+refuses any value not emitted through :mod:`generator.render.quoting`. The parsed template must hold
+exactly the variant's resources (:mod:`generator.render.inventory`); anything else fails loudly.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+import yaml
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+from generator.config.model import Product
+from generator.errors import MlprovError
+from generator.render import context, inventory
+from generator.render.quoting import finalize, json_q, num, pad, q
+
+TEMPLATE = "stack.yaml.j2"
+ALLOWED_SECTIONS = {"AWSTemplateFormatVersion", "Description", "Metadata", "Parameters", "Resources", "Outputs"}
+
+
+class RenderError(MlprovError):
+    """The rendered text is not the template it must be: a bug in the templates, never the user's input."""
+
+
+@cache
+def environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("generator.render", "templates"),
+        undefined=StrictUndefined,
+        finalize=finalize,
+        # Autoescape only marks macro output as Markup so `finalize` can tell it from raw values;
+        # every value reaching the text is a Quoted (a Markup), so no HTML escaping ever applies.
+        autoescape=True,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update({"q": q, "num": num, "json_q": json_q, "pad": pad})
+    return env
+
+
+def render_text(product: Product) -> str:
+    """The template text of a product (not yet checked). Blank lines left by Jinja blocks are dropped:
+    every value is a one-line quoted scalar, so no blank line carries meaning."""
+    text = environment().get_template(TEMPLATE).render(**context.build(product))
+    return "\n".join(line for line in text.splitlines() if line.strip()) + "\n"
+
+
+def parse(text: str) -> dict[str, Any]:
+    data = yaml.safe_load(text)
+    if not isinstance(data, dict):
+        raise RenderError("rendered template is not a mapping")
+    return data
+
+
+def check_structure(product: Product, template: dict[str, Any]) -> None:
+    """Refuse a template whose sections or resources differ from the variant's inventory."""
+    extra = set(template) - ALLOWED_SECTIONS
+    if extra:
+        raise RenderError(f"rendered template has unexpected top-level sections: {sorted(extra)}")
+    expected = {r.logical_id: r.type for r in inventory.resources(product.variant)}
+    got = {k: v.get("Type") if isinstance(v, dict) else None for k, v in template.get("Resources", {}).items()}
+    if got != expected:
+        missing = sorted(set(expected) - set(got))
+        unexpected = sorted(set(got) - set(expected))
+        wrong = sorted(k for k in set(got) & set(expected) if got[k] != expected[k])
+        raise RenderError(
+            f"rendered template for {product.name} does not match its inventory: "
+            f"missing {missing}, unexpected {unexpected}, wrong type {wrong}"
+        )
+
+
+def render(product: Product) -> tuple[str, dict[str, Any]]:
+    """The checked template text and its parsed form."""
+    text = render_text(product)
+    try:
+        template = parse(text)
+    except yaml.YAMLError as exc:
+        raise RenderError(f"rendered template for {product.name} is not valid YAML: {exc}") from exc
+    check_structure(product, template)
+    return text, template

@@ -1,0 +1,109 @@
+"""The resources each variant's stack contains: the single source for show-product, the README and the
+render check (a rendered template must hold exactly these logical ids with these types)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from generator.config.model import Variant
+
+STATEFUL = frozenset(
+    {"KmsKey", "ArtifactsBucket", "ComplianceLogGroup", "ModelPackageGroup", "ModelBuildRepository", "ModelDeployRepository"}
+)
+
+
+@dataclass(frozen=True)
+class Resource:
+    logical_id: str
+    type: str
+    purpose: str
+
+    @property
+    def stateful(self) -> bool:
+        return self.logical_id in STATEFUL
+
+
+_R = Resource
+_STARTER_CORE = (
+    _R("ModelPackageGroup", "AWS::SageMaker::ModelPackageGroup", "model registry"),
+    _R("BuildProject", "AWS::CodeBuild::Project", "CodeBuild project: model build"),
+    _R("DeployProject", "AWS::CodeBuild::Project", "CodeBuild project: model deploy"),
+    _R("BuildPipeline", "AWS::CodePipeline::Pipeline", "build pipeline"),
+    _R("DeployPipeline", "AWS::CodePipeline::Pipeline", "deploy pipeline"),
+    _R("CodeBuildRole", "AWS::IAM::Role", "IAM role for CodeBuild"),
+    _R("CodePipelineRole", "AWS::IAM::Role", "IAM role for CodePipeline (and EventBridge)"),
+    _R("SageMakerExecutionRole", "AWS::IAM::Role", "SageMaker execution role"),
+    _R("ModelPackageGroupArnParameter", "AWS::SSM::Parameter", "SSM output ModelPackageGroupArn"),
+)
+_CODECOMMIT = (
+    _R("ModelBuildRepository", "AWS::CodeCommit::Repository", "CodeCommit repository: model-build"),
+    _R("ModelDeployRepository", "AWS::CodeCommit::Repository", "CodeCommit repository: model-deploy"),
+    _R("RepositoryUrlParameter", "AWS::SSM::Parameter", "SSM output RepositoryUrl (model-build clone URL)"),
+)
+_STARTER_ONLY = (_R("StarterPipelinePolicy", "AWS::IAM::Policy", "standard IAM policy of the CodeBuild and CodePipeline roles"),)
+_PROFESSIONAL = (
+    _R("ArtifactsBucket", "AWS::S3::Bucket", "S3 artifacts bucket"),
+    _R("PipelineTriggerRule", "AWS::Events::Rule", "EventBridge rule that starts the pipelines"),
+    _R("MonitoringDashboard", "AWS::CloudWatch::Dashboard", "CloudWatch dashboard"),
+    _R("BuildManagedPolicy", "AWS::IAM::ManagedPolicy", "generated IAM managed policy: build"),
+    _R("DeployManagedPolicy", "AWS::IAM::ManagedPolicy", "generated IAM managed policy: deploy"),
+    _R("BucketNameParameter", "AWS::SSM::Parameter", "SSM output BucketName"),
+    _R("DashboardNameParameter", "AWS::SSM::Parameter", "SSM output DashboardName"),
+)
+_ENTERPRISE = (
+    _R("KmsKey", "AWS::KMS::Key", "KMS key (rotation on) encrypting every store"),
+    _R("KmsKeyAlias", "AWS::KMS::Alias", "KMS key alias"),
+    _R("ArtifactsBucketPolicy", "AWS::S3::BucketPolicy", "bucket policy: TLS only, KMS-encrypted uploads only"),
+    _R("SageMakerApiEndpoint", "AWS::EC2::VPCEndpoint", "VPC interface endpoint: SageMaker API"),
+    _R("SageMakerRuntimeEndpoint", "AWS::EC2::VPCEndpoint", "VPC interface endpoint: SageMaker Runtime"),
+    _R("S3Endpoint", "AWS::EC2::VPCEndpoint", "VPC interface endpoint: S3"),
+    _R("StsEndpoint", "AWS::EC2::VPCEndpoint", "VPC interface endpoint: STS"),
+    _R("ComplianceLogGroup", "AWS::Logs::LogGroup", "CloudWatch compliance log group (KMS, retention)"),
+    _R("AccessDeniedMetricFilter", "AWS::Logs::MetricFilter", "metric filter: AccessDenied in build logs"),
+    _R("BuildErrorMetricFilter", "AWS::Logs::MetricFilter", "metric filter: errors in build logs"),
+    _R("AccessDeniedAlarm", "AWS::CloudWatch::Alarm", "alarm on AccessDenied, notifies the security topic"),
+    _R("SecurityAlertsTopic", "AWS::SNS::Topic", "SNS topic for security alerts (KMS)"),
+    _R("SecurityAlertsSubscription", "AWS::SNS::Subscription", "e-mail subscription to security alerts"),
+    _R("PermissionBoundaryPolicy", "AWS::IAM::ManagedPolicy", "IAM permission boundary of every role"),
+    _R("KmsKeyArnParameter", "AWS::SSM::Parameter", "SSM output KmsKeyArn"),
+    _R("LogGroupNameParameter", "AWS::SSM::Parameter", "SSM output LogGroupName"),
+    _R("VpcEndpointIdSagemakerApiParameter", "AWS::SSM::Parameter", "SSM output VpcEndpointIdSagemakerApi"),
+    _R("VpcEndpointIdSagemakerRuntimeParameter", "AWS::SSM::Parameter", "SSM output VpcEndpointIdSagemakerRuntime"),
+    _R("VpcEndpointIdS3Parameter", "AWS::SSM::Parameter", "SSM output VpcEndpointIdS3"),
+    _R("VpcEndpointIdStsParameter", "AWS::SSM::Parameter", "SSM output VpcEndpointIdSts"),
+)
+_STANDALONE_SG = (
+    _R("EndpointSecurityGroup", "AWS::EC2::SecurityGroup", "security group of the VPC endpoints (standalone mode)"),
+    _R("SecurityGroupIdParameter", "AWS::SSM::Parameter", "SSM output SecurityGroupId"),
+)
+
+# SPEC's documented resource counts per (tier, source).
+COUNT_RANGES: dict[tuple[str, str], tuple[int, int]] = {
+    ("starter", "codecommit"): (13, 13),
+    ("starter", "s3"): (10, 10),
+    ("professional", "codecommit"): (19, 19),
+    ("professional", "s3"): (16, 16),
+    ("enterprise", "codecommit"): (39, 41),
+    ("enterprise", "s3"): (36, 38),
+}
+
+
+def resources(variant: Variant) -> list[Resource]:
+    """The exact resources of a variant, in template order."""
+    out = list(_STARTER_CORE)
+    if variant.source == "codecommit":
+        out += _CODECOMMIT
+    if variant.tier == "starter":
+        out += _STARTER_ONLY
+    else:
+        out += _PROFESSIONAL
+    if variant.tier == "enterprise":
+        out += _ENTERPRISE
+        if variant.sg_mode == "standalone":
+            out += _STANDALONE_SG
+    return out
+
+
+def ssm_outputs(variant: Variant) -> list[str]:
+    """Names of the SSM Parameter Store outputs (and stack outputs) of a variant."""
+    return [r.logical_id.removesuffix("Parameter") for r in resources(variant) if r.type == "AWS::SSM::Parameter"]

@@ -1,0 +1,76 @@
+"""Quoting filters: the only way a value reaches a rendered template.
+
+:func:`q` renders any string as a YAML double-quoted scalar in pure printable ASCII (everything else is
+escaped), so no value can end the scalar, start a new key, or inject structure. The Jinja environment's
+``finalize`` refuses any expression that did not go through one of these filters.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from markupsafe import Markup
+
+
+class Quoted(Markup):
+    """A fragment that went through a quoting filter and may be emitted as is."""
+
+    __slots__ = ()
+
+
+class UnquotedValueError(TypeError):
+    """A template emitted a value without a quoting filter."""
+
+
+def q(value: Any) -> Quoted:
+    """A YAML double-quoted scalar holding ``value`` (a str) exactly."""
+    if not isinstance(value, str):
+        raise TypeError(f"q expects a string, got {type(value).__name__}: {value!r}")
+    out = ['"']
+    for ch in value:
+        code = ord(ch)
+        if ch == '"':
+            out.append('\\"')
+        elif ch == "\\":
+            out.append("\\\\")
+        elif 0x20 <= code <= 0x7E:
+            out.append(ch)
+        elif code <= 0xFFFF:
+            out.append(f"\\u{code:04x}")
+        else:
+            out.append(f"\\U{code:08x}")
+    out.append('"')
+    return Quoted("".join(out))
+
+
+def num(value: Any) -> Quoted:
+    """An integer, refusing anything else (booleans included)."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"num expects an integer, got {type(value).__name__}: {value!r}")
+    return Quoted(str(value))
+
+
+def json_q(value: Any) -> Quoted:
+    """A JSON document (e.g. a dashboard body) serialised deterministically, then quoted as one string."""
+    return q(json.dumps(value, sort_keys=True, separators=(",", ":")))
+
+
+def pad(width: Any) -> Quoted:
+    """``width`` spaces, for indentation inside macros."""
+    if isinstance(width, bool) or not isinstance(width, int) or not 0 <= width <= 40:
+        raise TypeError(f"pad expects an indentation width 0-40, got {width!r}")
+    return Quoted(" " * width)
+
+
+def finalize(value: Any) -> Any:
+    """Jinja ``finalize`` hook: only quoted fragments, or macro output built from them, may be emitted.
+
+    Autoescape is on, so macro output arrives as ``Markup``; plain strings (config values that skipped
+    the filters) are refused.
+    """
+    if isinstance(value, Markup):
+        return value
+    raise UnquotedValueError(
+        f"template emitted {value!r} without a quoting filter (use | q, | num or | json_q)"
+    )
