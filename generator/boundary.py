@@ -52,7 +52,7 @@ def run_guarded(
         logger.warning("action %s interrupted", action)
         print("interrupted", file=err)
         return 130
-    except Exception as exc:  # the boundary: every other exception is mapped, none escapes
+    except Exception as exc:  # noqa: BLE001 - the boundary: every other exception is mapped, none escapes
         translated = _from_botocore(exc)
         if translated is not None:
             logger.debug("botocore error: %r", exc)

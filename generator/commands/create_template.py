@@ -25,7 +25,7 @@ def run(args: argparse.Namespace) -> int:
     size = len(text.encode())
     print(f"{out}: {len(template['Resources'])} resources, {size} bytes ({prod.variant.label})")
     if size > 51_200:
-        print(f"note: over the 51,200-byte inline limit; deploys upload it to S3 (limit 1 MB)")
+        print("note: over the 51,200-byte inline limit; deploys upload it to S3 (limit 1 MB)")
     return 0
 
 

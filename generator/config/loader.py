@@ -27,8 +27,12 @@ def _fixes() -> dict[str, str]:
     def hint(node: dict[str, Any]) -> str | None:
         ref = node.get("$ref", "")
         target = common.get(ref.rsplit("/", 1)[-1], {}) if ref else {}
-        value = node.get("x-fix") or node.get("description") or target.get("x-fix") or target.get("description")
-        return str(value) if value else None
+        description = node.get("description") or target.get("description")
+        fix = node.get("x-fix") or target.get("x-fix")
+        parts = [str(description).rstrip(".")] if description else []
+        if fix:
+            parts.append(str(fix))
+        return "; ".join(parts) if parts else None
 
     for tier in TIERS:
         for name, node in schema(tier)["properties"].items():
@@ -74,11 +78,14 @@ def validate_data(path: Path, data: Any) -> list[str]:
             return [f"field 'tier' is missing: add it (one of {', '.join(TIERS)})"]
         return [f"field 'tier': {tier!r} is not one of: {', '.join(TIERS)}"]
     errors = sorted(validator(tier).iter_errors(data), key=lambda e: (list(map(str, e.absolute_path)), e.message))
+    type_errors = {tuple(e.absolute_path) for e in errors if e.validator == "type"}
+    errors = [e for e in errors if e.validator == "type" or tuple(e.absolute_path) not in type_errors]
     problems: list[str] = []
     for err in errors:
         line = describe(err, _fixes())
         if line not in problems:
             problems.append(line)
+    problems.sort()
     try:
         tokens = filename.parse(path)
     except filename.FileNameError as exc:

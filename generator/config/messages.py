@@ -56,6 +56,8 @@ def _show(value: Any) -> str:
 def describe(error: ValidationError, fix_for: dict[str, str]) -> str:
     """One line for one error. ``fix_for`` maps a field path to its fix text (for 'missing' errors)."""
     field = _path(error.absolute_path)
+    schema: dict[str, Any] = error.schema if isinstance(error.schema, dict) else {}
+    instance: Any = error.instance
     v = error.validator
     if v == "required":
         missing = str(error.message).split("'")[1]
@@ -63,14 +65,14 @@ def describe(error: ValidationError, fix_for: dict[str, str]) -> str:
         hint = fix_for.get(full)
         return f"field '{full}' is missing: add it" + (f" ({hint})" if hint else "")
     if v == "additionalProperties":
-        extras = sorted(set(error.instance) - set(error.schema.get("properties", {})))
-        allowed = ", ".join(sorted(error.schema.get("properties", {})))
+        extras = sorted(set(instance) - set(schema.get("properties", {})))
+        allowed = ", ".join(sorted(schema.get("properties", {})))
         where = f"{field}." if error.absolute_path else ""
         return (
             f"field '{where}{extras[0] if extras else '?'}' is not a known field: remove it or fix its spelling "
             f"(known fields here: {allowed})"
         )
-    if v is False or (v == "false") or error.validator_value is False:
+    if schema.get("x-forbidden"):
         return f"field '{field}' is not allowed with this choice of vpc_resolution / security_group_mode: remove it"
     if v == "type":
         expected = _TYPE_NAMES.get(str(error.validator_value), str(error.validator_value))
@@ -78,7 +80,8 @@ def describe(error: ValidationError, fix_for: dict[str, str]) -> str:
     if v == "const":
         return f"field '{field}': must be {error.validator_value!r}, got {_show(error.instance)}{_fix(error)}"
     if v == "enum":
-        allowed = ", ".join(str(x) for x in error.validator_value)
+        values: Any = error.validator_value
+        allowed = ", ".join(str(x) for x in values)
         return f"field '{field}': {_show(error.instance)} is not one of: {allowed}"
     if v in {"pattern", "format", "not"}:
         return f"field '{field}': {_show(error.instance)} is not valid{_fix(error)}"
@@ -87,7 +90,7 @@ def describe(error: ValidationError, fix_for: dict[str, str]) -> str:
         return f"field '{field}': must have {bound} {error.validator_value} characters{_fix(error)}"
     if v in {"minItems", "maxItems"}:
         bound = "at least" if v == "minItems" else "at most"
-        return f"field '{field}': needs {bound} {error.validator_value} items, got {len(error.instance)}{_fix(error)}"
+        return f"field '{field}': needs {bound} {error.validator_value} items, got {len(instance)}{_fix(error)}"
     if v == "uniqueItems":
         return f"field '{field}': items must be distinct{_fix(error)}"
     if v == "maxProperties":

@@ -18,9 +18,9 @@ _DIRECTIONS = {
 def region_code(region: str) -> str:
     """``eu-west-1`` -> ``euw1``; ``us-gov-west-1`` -> ``usgovw1``; ``ap-southeast-2`` -> ``apse2``."""
     parts = region.split("-")
-    number = parts[-1]
-    words = parts[:-1]
-    head, *rest = words
+    if len(parts) < 2:
+        return region  # not a region code (configs are validated first); keep it as given
+    head, *rest, number = parts
     return head + "".join(_DIRECTIONS.get(w, w) for w in rest) + number
 
 

@@ -49,21 +49,24 @@ def _arns(product: Product, artifact_bucket: str) -> dict[str, str]:
             "source_build_object": f"arn:{part}:s3:::{source['bucket']}/{source['build_key']}",
             "source_deploy_object": f"arn:{part}:s3:::{source['bucket']}/{source['deploy_key']}",
         }
-    regional = f"arn:{part}:{{svc}}:{region}:{acct}"
-    sm = regional.format(svc="sagemaker")
+
+    def regional(svc: str) -> str:
+        return f"arn:{part}:{svc}:{region}:{acct}"
+
+    sm = regional("sagemaker")
     return {
         "model_package_group": f"{sm}:model-package-group/{n.model_package_group}",
         "model_packages": f"{sm}:model-package/{n.model_package_group}/*",
         "sagemaker_prefixed": f"{sm}:*/{product.prefix}*",
-        "build_repository": f"{regional.format(svc='codecommit')}:{n.build_repository}",
-        "deploy_repository": f"{regional.format(svc='codecommit')}:{n.deploy_repository}",
-        "build_project": f"{regional.format(svc='codebuild')}:project/{n.build_project}",
-        "deploy_project": f"{regional.format(svc='codebuild')}:project/{n.deploy_project}",
-        "build_pipeline": f"{regional.format(svc='codepipeline')}:{n.build_pipeline}",
-        "deploy_pipeline": f"{regional.format(svc='codepipeline')}:{n.deploy_pipeline}",
-        "codebuild_logs": f"{regional.format(svc='logs')}:log-group:/aws/codebuild/{product.prefix}*",
-        "sagemaker_logs": f"{regional.format(svc='logs')}:log-group:/aws/sagemaker/*",
-        "compliance_logs": f"{regional.format(svc='logs')}:log-group:{n.log_group}",
+        "build_repository": f"{regional('codecommit')}:{n.build_repository}",
+        "deploy_repository": f"{regional('codecommit')}:{n.deploy_repository}",
+        "build_project": f"{regional('codebuild')}:project/{n.build_project}",
+        "deploy_project": f"{regional('codebuild')}:project/{n.deploy_project}",
+        "build_pipeline": f"{regional('codepipeline')}:{n.build_pipeline}",
+        "deploy_pipeline": f"{regional('codepipeline')}:{n.deploy_pipeline}",
+        "codebuild_logs": f"{regional('logs')}:log-group:/aws/codebuild/{product.prefix}*",
+        "sagemaker_logs": f"{regional('logs')}:log-group:/aws/sagemaker/*",
+        "compliance_logs": f"{regional('logs')}:log-group:{n.log_group}",
         "artifacts_bucket": f"arn:{part}:s3:::{artifact_bucket}",
         "artifacts_objects": f"arn:{part}:s3:::{artifact_bucket}/*",
         "sagemaker_role": f"arn:{part}:iam::{acct}:role/mlprov/{n.sagemaker_role}",

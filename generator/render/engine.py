@@ -50,8 +50,11 @@ def render_text(product: Product) -> str:
     return "\n".join(line for line in text.splitlines() if line.strip()) + "\n"
 
 
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def parse(text: str) -> dict[str, Any]:
-    data = yaml.safe_load(text)
+    data = yaml.load(text, Loader=_LOADER)  # noqa: S506 - a safe loader (libyaml's when available)
     if not isinstance(data, dict):
         raise RenderError("rendered template is not a mapping")
     return data

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from jinja2 import Undefined
 from markupsafe import Markup
 
 
@@ -25,6 +26,8 @@ class UnquotedValueError(TypeError):
 
 def q(value: Any) -> Quoted:
     """A YAML double-quoted scalar holding ``value`` (a str) exactly."""
+    if isinstance(value, Undefined):
+        value._fail_with_undefined_error()
     if not isinstance(value, str):
         raise TypeError(f"q expects a string, got {type(value).__name__}: {value!r}")
     out = ['"']

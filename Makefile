@@ -1,0 +1,76 @@
+# ML Provisioner: every local and CI step goes through these targets (the workflows and buildspec call them).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+MLPROV := $(BIN)/mlprov
+CHECKOV_VENV := .tools/checkov
+CHECKOV_VERSION := 3.3.30
+PRODUCTS ?=
+ENDPOINT_ARGS := $(if $(AWS_ENDPOINT_URL),--endpoint-url $(AWS_ENDPOINT_URL),)
+
+.PHONY: help setup setup-python setup-checkov setup-node render render-check validate gate test test-fast lint typecheck demo plan deploy drift bench clean
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s $$'\t'
+
+setup: setup-python setup-checkov setup-node  ## install everything (Python venv, checkov, cfn-guard from npm)
+
+setup-python:
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+
+setup-checkov:  ## checkov lives in its own venv: it pins an older boto3 than the project uses
+	test -x $(CHECKOV_VENV)/bin/python || $(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/pip install --quiet 'checkov==$(CHECKOV_VERSION)'
+
+setup-node:  ## cfn-guard 3.1.1 and the Control Tower rules, pinned in package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+render:  ## re-render every product's committed template and deployer policy (the golden files)
+	$(MLPROV) render $(PRODUCTS)
+
+render-check:  ## fail when a committed rendering is stale
+	$(MLPROV) render --check $(PRODUCTS)
+
+validate:  ## validate every product config
+	$(MLPROV) validate-config $(PRODUCTS)
+
+gate:  ## cfn-lint + cfn-guard (our pack + Control Tower) + checkov over every product
+	$(MLPROV) gate $(PRODUCTS)
+
+test:  ## the whole test suite
+	$(BIN)/ruff check generator mlprov tests bench
+	$(BIN)/mypy
+	$(BIN)/pytest -n 2 -q
+
+test-fast:  ## tests without the slow end-to-end ones
+	$(BIN)/pytest -n 2 -q -m "not slow"
+
+lint:
+	$(BIN)/ruff check generator mlprov tests bench
+
+typecheck:
+	$(BIN)/mypy
+
+demo:  ## the main job on the embedded local AWS: validate, render-check, gate, then the deploy lifecycle
+	$(BIN)/python -m generator.demo
+
+ALL_PRODUCTS = $(notdir $(basename $(wildcard products/*.yaml)))
+
+plan:  ## change-set previews of PRODUCTS (default: all)
+	for p in $(or $(PRODUCTS),$(ALL_PRODUCTS)); do $(MLPROV) show-changes $$p $(ENDPOINT_ARGS) || exit $$?; done
+
+deploy:  ## deploy PRODUCTS through change sets (no prompt: CI has approved them)
+	@test -n "$(PRODUCTS)" || { echo "give PRODUCTS=..."; exit 2; }
+	for p in $(PRODUCTS); do $(MLPROV) deploy-product $$p --force $(ENDPOINT_ARGS) || exit $$?; done
+
+drift:  ## drift report for PRODUCTS (default: all)
+	for p in $(or $(PRODUCTS),$(ALL_PRODUCTS)); do $(MLPROV) check-drift $$p $(ENDPOINT_ARGS) || rc=$$?; done; exit $${rc:-0}
+
+bench:  ## benchmarks (print figures)
+	for b in bench/bench_*.py; do $(BIN)/python $$b || exit $$?; done
+
+clean:
+	rm -rf .cache reports .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,25 @@
+"""Shared fixtures: the repository root and its example products."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+PRODUCTS = sorted((REPO / "products").glob("*.yaml"))
+
+
+@pytest.fixture(autouse=True)
+def _reports_in_tmp(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test writes reports and logs to its own temporary folder, never into the checkout."""
+    monkeypatch.setenv("MLPROV_REPORTS_DIR", str(tmp_path_factory.mktemp("reports")))
+
+
+@pytest.fixture
+def repo_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A scratch repository with a copy of products/ (and MLPROV_ROOT pointing at it)."""
+    shutil.copytree(REPO / "products", tmp_path / "products")
+    monkeypatch.setenv("MLPROV_ROOT", str(tmp_path))
+    return tmp_path
