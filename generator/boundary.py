@@ -23,7 +23,8 @@ def _from_botocore(exc: BaseException) -> MlprovError | None:
         return None
     from generator.aws.errors import translate  # noqa: PLC0415 - keeps botocore off the import path
 
-    return translate(exc)
+    translated: MlprovError = translate(exc)
+    return translated
 
 
 def run_guarded(

@@ -29,6 +29,7 @@ MODULES: tuple[str, ...] = (
     "list_products",
     "show_product",
     "validate_config",
+    "create_policy",
     "create_template",
     "render",
 )

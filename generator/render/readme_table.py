@@ -11,7 +11,12 @@ END = "<!-- resources:end -->"
 
 def variants() -> list[Variant]:
     out = [Variant(t, s) for t in ("starter", "professional") for s in ("codecommit", "s3")]
-    out += [Variant("enterprise", s, v, g) for s in ("codecommit", "s3") for g in ("standalone", "existing") for v in ("direct", "ssm")]
+    out += [
+        Variant("enterprise", s, v, g)
+        for s in ("codecommit", "s3")
+        for g in ("standalone", "existing")
+        for v in ("direct", "ssm")
+    ]
     return out
 
 
@@ -19,7 +24,7 @@ def markdown() -> str:
     lines = [BEGIN, "", "| variant | resources | SPEC range |", "|---|---|---|"]
     for v in variants():
         low, high = COUNT_RANGES[(v.tier, v.source)]
-        spec = str(low) if low == high else f"{low}–{high}"
+        spec = str(low) if low == high else f"{low}-{high}"
         lines.append(f"| {v.label} | {len(resources(v))} | {spec} |")
     for v in variants():
         if v.tier == "enterprise" and v.vpc_resolution == "ssm":

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.config.model import Product
-from generator.paths import template_path
+from generator.paths import product_dir, template_path
 from generator.render.engine import render
 
 
@@ -22,8 +22,24 @@ class Rendering:
 
 def expected(product: Product) -> list[Rendering]:
     """The files a product's config renders to, with their exact content."""
-    text, _template = render(product)
-    return [Rendering(template_path(product.path), text)]
+    from generator.policy.documents import deployer_documents, file_names, render_json  # noqa: PLC0415
+
+    text, template = render(product)
+    docs = deployer_documents(template)
+    folder = product_dir(product.path)
+    return [
+        Rendering(template_path(product.path), text),
+        *(Rendering(folder / name, render_json(doc)) for name, doc in zip(file_names(len(docs)), docs, strict=True)),
+    ]
+
+
+def _leftovers(renderings: list[Rendering]) -> list[Path]:
+    """Policy parts from an earlier rendering that the current one no longer produces."""
+    if not renderings:
+        return []
+    folder = renderings[0].path.parent
+    wanted = {r.path for r in renderings}
+    return sorted(p for p in folder.glob("deployer-policy*.json") if p not in wanted)
 
 
 def stale(renderings: list[Rendering]) -> list[tuple[Path, str]]:
@@ -34,6 +50,7 @@ def stale(renderings: list[Rendering]) -> list[tuple[Path, str]]:
             out.append((r.path, "missing"))
         elif r.path.read_text(encoding="utf-8") != r.content:
             out.append((r.path, "out of date"))
+    out += [(p, "no longer rendered (delete it)") for p in _leftovers(renderings)]
     return out
 
 
@@ -46,4 +63,7 @@ def write(renderings: list[Rendering]) -> list[Path]:
         r.path.parent.mkdir(parents=True, exist_ok=True)
         r.path.write_text(r.content, encoding="utf-8")
         written.append(r.path)
+    for p in _leftovers(renderings):
+        p.unlink()
+        written.append(p)
     return written

@@ -1,0 +1,43 @@
+"""``create-policy CONFIG [--out FILE]``: the least-privilege IAM policy a deployer needs for this stack."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from generator.commands import Command
+from generator.commands._common import add_config_argument, product
+from generator.paths import policy_path
+from generator.policy.documents import MANAGED_POLICY_LIMIT, deployer_documents, iam_size, render_json
+from generator.render.engine import render
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    add_config_argument(parser)
+    parser.add_argument("--out", type=Path, help="write here (further parts as FILE.2.json ...) instead of products/<name>/")
+
+
+def _part(out: Path, index: int) -> Path:
+    return out if index == 0 else out.with_name(f"{out.stem}.{index + 1}{out.suffix}")
+
+
+def run(args: argparse.Namespace) -> int:
+    prod = product(args.config)
+    _text, template = render(prod)
+    docs = deployer_documents(template)
+    out: Path = args.out or policy_path(prod.path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    for i, doc in enumerate(docs):
+        path = _part(out, i)
+        path.write_text(render_json(doc), encoding="utf-8")
+        statements = len(doc["Statement"])
+        print(f"{path}: {statements} statements, {iam_size(doc)} of {MANAGED_POLICY_LIMIT} characters")
+    if len(docs) > 1:
+        print(
+            f"note: split into {len(docs)} documents: together they exceed one IAM managed policy "
+            f"({MANAGED_POLICY_LIMIT} characters without whitespace); attach all {len(docs)} to the deployer role"
+        )
+    return 0
+
+
+COMMAND = Command("create-policy", "write the least-privilege deployer IAM policy (JSON)", configure, run)
