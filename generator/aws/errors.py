@@ -16,8 +16,8 @@ def translate(exc: BaseException) -> MlprovError:
         EndpointConnectionError,
         NoCredentialsError,
         NoRegionError,
-        ResponseParserError,
     )
+    from botocore.parsers import ResponseParserError  # noqa: PLC0415
 
     if isinstance(exc, NoCredentialsError):
         return AwsError("no AWS credentials found",
