@@ -4,6 +4,7 @@ whose resources and structure equal the clean rendering's. No value can add, dro
 from __future__ import annotations
 
 import copy
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -11,9 +12,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.config.loader import validate_data
+from generator.config.loader import load_product, validate_data
 from generator.config.model import Product
-from generator.errors import ExitCode
+from generator.errors import ConfigErrors, ExitCode
 from generator.render.engine import render
 from tests.conftest import REPO
 
@@ -25,6 +26,16 @@ BASES = [
 ]
 # Fields that choose the variant (validated as enums); every other string field is free to vary.
 CONTROL = {("tier",), ("source", "type"), ("network", "vpc_resolution"), ("network", "security_group_mode")}
+
+
+_TMP: list[Path] = []
+
+
+def tmp_dir() -> Path:
+    """One scratch folder for the whole module (hypothesis examples cannot use function-scoped fixtures)."""
+    if not _TMP:
+        _TMP.append(Path(tempfile.mkdtemp(prefix="mlprov-property-")))
+    return _TMP[0]
 
 
 def _string_fields(node: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
@@ -68,8 +79,16 @@ def test_validated_value_fails_with_exit_2_or_keeps_structure(case: tuple[Path, 
     data = _set(RAW[base], field, value)
     problems = validate_data(base, data)
     if problems:
-        assert ExitCode.USAGE == 2
-        assert all(isinstance(p, str) and p for p in problems)
+        # The same problems reach the user as a ConfigErrors: exit 2, one line per problem naming the field.
+        path = tmp_dir() / base.name
+        path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+        try:
+            load_product(path)
+        except ConfigErrors as exc:
+            assert exc.exit_code == ExitCode.USAGE
+            assert exc.lines() and all(line.startswith(f"{path}: ") for line in exc.lines())
+        else:
+            raise AssertionError(f"validate_data found {problems} but load_product accepted the file")
         return
     assert _shape(render(Product(base, data))[1]) == CLEAN[base]
 
