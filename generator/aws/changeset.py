@@ -1,0 +1,109 @@
+"""Change sets: create (CREATE or UPDATE), wait, describe every page, delete unexecuted.
+
+A change set without changes fails ("The submitted information didn't contain changes"); that is
+reported as :attr:`ChangeSet.no_changes`, not as an error.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from generator.aws.stack import Poller
+from generator.errors import AwsError, UserError
+
+INLINE_LIMIT = 51_200
+CAPABILITIES = ["CAPABILITY_NAMED_IAM"]
+_NO_CHANGES = ("didn't contain changes", "No updates are to be performed")
+
+
+@dataclass
+class ChangeSet:
+    id: str
+    stack_name: str
+    change_type: str  # CREATE or UPDATE
+    changes: list[dict[str, Any]] = field(default_factory=list)
+    no_changes: bool = False
+
+
+def template_body(text: str, template: dict[str, Any]) -> str:
+    """The template to send inline: the text as written, else its compact JSON form when that fits."""
+    if len(text.encode()) <= INLINE_LIMIT:
+        return text
+    compact = json.dumps(template, separators=(",", ":"), sort_keys=False)
+    if len(compact.encode()) <= INLINE_LIMIT:
+        return compact
+    raise UserError(
+        f"template is {len(compact.encode())} bytes even as compact JSON, over CloudFormation's inline limit of {INLINE_LIMIT}",
+        hint="split the product or reduce the generated policies; the 1 MB S3 path is not supported by this version",
+    )
+
+
+def _is_no_changes(reason: str) -> bool:
+    return any(marker in reason for marker in _NO_CHANGES)
+
+
+def create(
+    cfn: Any, stack_name: str, body: str, tags: dict[str, str], change_type: str, *, poller: Poller
+) -> ChangeSet:
+    """Create a change set and wait until it is ready (or has failed)."""
+    from botocore.exceptions import ClientError  # noqa: PLC0415
+
+    name = "mlprov-" + datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
+    try:
+        resp = cfn.create_change_set(
+            StackName=stack_name,
+            ChangeSetName=name,
+            ChangeSetType=change_type,
+            TemplateBody=body,
+            Capabilities=CAPABILITIES,
+            Tags=[{"Key": k, "Value": v} for k, v in tags.items()],
+            Description="created by mlprov",
+        )
+    except ClientError as exc:
+        message = str(exc.response.get("Error", {}).get("Message", ""))
+        if _is_no_changes(message):
+            return ChangeSet(id="", stack_name=stack_name, change_type=change_type, no_changes=True)
+        raise AwsError(
+            f"stack {stack_name}: the change set could not be created: {message}",
+            hint="run `mlprov validate-prov-template CONFIG` to check the template",
+        ) from exc
+    cs = ChangeSet(id=resp["Id"], stack_name=stack_name, change_type=change_type)
+    for _ in poller.intervals():
+        desc = cfn.describe_change_set(ChangeSetName=cs.id, StackName=stack_name)
+        status, reason = desc["Status"], str(desc.get("StatusReason") or "")
+        if status == "CREATE_COMPLETE":
+            cs.changes = describe_all(cfn, cs.id, stack_name, first=desc)
+            return cs
+        if status == "FAILED":
+            if _is_no_changes(reason):
+                cs.no_changes = True
+                delete(cfn, cs)
+                return cs
+            delete(cfn, cs)
+            raise AwsError(f"stack {stack_name}: the change set failed: {reason or 'no reason given'}",
+                           hint="run `mlprov validate-prov-template CONFIG` to check the template")
+    raise AwsError(f"stack {stack_name}: change set {name} was not ready after {poller.timeout:.0f} s")
+
+
+def describe_all(cfn: Any, change_set_id: str, stack_name: str, first: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    """Every change of the change set, following NextToken."""
+    page = first or cfn.describe_change_set(ChangeSetName=change_set_id, StackName=stack_name)
+    changes: list[dict[str, Any]] = list(page.get("Changes", []))
+    while page.get("NextToken"):
+        page = cfn.describe_change_set(ChangeSetName=change_set_id, StackName=stack_name, NextToken=page["NextToken"])
+        changes += page.get("Changes", [])
+    return changes
+
+
+def delete(cfn: Any, cs: ChangeSet) -> None:
+    """Delete an unexecuted change set (and a stack left empty in REVIEW_IN_PROGRESS by a CREATE set)."""
+    if not cs.id:
+        return
+    cfn.delete_change_set(ChangeSetName=cs.id, StackName=cs.stack_name)
+    if cs.change_type == "CREATE":
+        stacks = cfn.describe_stacks(StackName=cs.stack_name)["Stacks"]
+        if stacks and stacks[0]["StackStatus"] == "REVIEW_IN_PROGRESS":
+            cfn.delete_stack(StackName=cs.stack_name)

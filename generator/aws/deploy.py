@@ -1,0 +1,149 @@
+"""Deploy through a change set: preview, confirmation, execute, wait, protect, verify the SSM outputs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TextIO
+
+from generator.aws import changeset, outputs, preflight, stack, stackpolicy
+from generator.aws.plan import plan, rollback_complete_error, write_reports
+from generator.aws.preview import table
+from generator.aws.session import Aws
+from generator.aws.stack import Poller
+from generator.config.model import Product
+from generator.errors import AwsError, FindingsError, MlprovError, UserError
+
+DONE = {"CREATE_COMPLETE", "UPDATE_COMPLETE"}
+
+
+class ListedError(MlprovError):
+    """An error with detail lines between the message and the hint."""
+
+    def __init__(self, message: str, details: list[str], hint: str | None = None) -> None:
+        super().__init__(message, hint)
+        self.details = details
+
+    def lines(self) -> list[str]:
+        return [self.message, *(f"  {d}" for d in self.details), *([f"hint: {self.hint}"] if self.hint else [])]
+
+
+class DeployFailed(ListedError, AwsError):
+    pass
+
+
+class Refused(ListedError, FindingsError):
+    pass
+
+
+@dataclass
+class Options:
+    force: bool = False
+    allow_data_loss: bool = False
+    create_only: bool = False  # test-deploy: the stack must not exist yet
+    confirm: Callable[[str], bool] | None = None  # None: no terminal to ask on
+    wait_timeout: float = 3600.0
+
+
+def exists_error(stack_name: str) -> UserError:
+    return UserError(
+        f"stack {stack_name} already exists",
+        hint="preview an update with `mlprov show-changes CONFIG`, or remove it with `mlprov delete-product CONFIG --force`",
+    )
+
+
+def _settle(aws: Aws, product: Product, opts: Options, poller: Poller, out: TextIO) -> dict[str, Any] | None:
+    """The stack once nothing runs on it; a ROLLBACK_COMPLETE stack deleted when forced."""
+    name = product.names.stack
+    current = stack.describe(aws.cfn, name)
+    if current is not None and opts.create_only:
+        raise exists_error(name)
+    if current is not None and stack.in_progress(current["StackStatus"]):
+        print(f"stack {name}: another operation is in progress ({current['StackStatus']}); waiting for it", file=out)
+        try:
+            stack.wait(aws.cfn, name, poller, out, stack.event_ids(aws.cfn, name))
+        except AwsError as exc:
+            raise FindingsError(f"stack {name}: another operation is still in progress; refusing to start a second one",
+                                hint="rerun when it has finished") from exc
+        current = stack.describe(aws.cfn, name)
+    if current is not None and current["StackStatus"] == "ROLLBACK_COMPLETE":
+        if not opts.force:
+            raise rollback_complete_error(name)
+        print(f"stack {name} is in ROLLBACK_COMPLETE: deleting it to create it again (--force)", file=out)
+        aws.cfn.delete_stack(StackName=name)
+        stack.wait(aws.cfn, name, poller, out, stack.event_ids(aws.cfn, name))
+        current = None
+    return current
+
+
+def deploy(aws: Aws, product: Product, text: str, template: dict[str, Any], *, opts: Options, out: TextIO,
+           reports_dir: Path) -> int:
+    name = product.names.stack
+    poller = Poller(local=aws.target.is_local, timeout=opts.wait_timeout)
+    _settle(aws, product, opts, poller, out)
+    preflight.check(aws, product)
+    cs, preview = plan(aws, product, text, template, poller)
+    md, _js = write_reports(preview, reports_dir)
+    print(table(preview), file=out)
+    print(f"preview written to {md}", file=out)
+    if preview.no_changes:
+        print(f"no changes: stack {name} is up to date", file=out)
+        _verify(aws, product, out)
+        return 0
+    if preview.data_loss and not opts.allow_data_loss:
+        changeset.delete(aws.cfn, cs)
+        raise Refused(f"refusing to deploy {name}: {len(preview.data_loss)} stateful resource(s) would be replaced or removed",
+                      [f"DATA-LOSS RISK: {r.logical_id} ({r.type}) {r.kind}" for r in preview.data_loss],
+                      hint="back up the data first, then rerun with --allow-data-loss")
+    if not opts.force:
+        if opts.confirm is None:
+            changeset.delete(aws.cfn, cs)
+            raise FindingsError(f"refusing to deploy {name} without confirmation: no terminal to ask on",
+                                hint="review the preview above, then rerun with --force")
+        if not opts.confirm(f"execute this change set on {name}? [y/N] "):
+            changeset.delete(aws.cfn, cs)
+            print("cancelled: nothing was changed", file=out)
+            return 1
+    if preview.data_loss and cs.change_type == "UPDATE":
+        aws.cfn.set_stack_policy(StackName=name, StackPolicyBody=stackpolicy.ALLOW_ALL)
+    seen = stack.event_ids(aws.cfn, name)
+    print(f"executing change set on {name}", file=out)
+    from botocore.exceptions import ClientError  # noqa: PLC0415
+
+    try:
+        aws.cfn.execute_change_set(ChangeSetName=cs.id, StackName=name)
+    except ClientError as exc:  # some endpoints (moto) run the change set synchronously and fail right here
+        err = exc.response.get("Error", {})
+        current = stack.describe_any(aws.cfn, name)
+        status = current["StackStatus"] if current else "gone"
+        failed = stack.failed_events(aws.cfn, name, seen) if current else []
+        raise DeployFailed(f"deploy of {name} failed: stack is {status}",
+                           [*failed, f"ExecuteChangeSet: {err.get('Code')}: {err.get('Message')}"],
+                           hint="fix the cause above and deploy again") from exc
+    status = stack.wait(aws.cfn, name, poller, out, seen)
+    if status not in DONE:
+        failed = stack.failed_events(aws.cfn, name, seen) or ["no failed resource events recorded"]
+        raise DeployFailed(f"deploy of {name} failed: stack is {status}", failed,
+                           hint="fix the cause above and deploy again" if status != "ROLLBACK_COMPLETE" else
+                           "the creation was rolled back; `mlprov deploy-product CONFIG --force` deletes and recreates it")
+    print(f"stack {name}: {status}", file=out)
+    for line in stackpolicy.apply(aws.cfn, name, template, str(product.config["environment"]),
+                                        aws.client("cloudformation", optional=True)):
+        print(line, file=out)
+    _verify(aws, product, out)
+    return 0
+
+
+def _verify(aws: Aws, product: Product, out: TextIO) -> None:
+    current = stack.describe(aws.cfn, product.names.stack)
+    if current is None:
+        return
+    checks = outputs.verify(aws.ssm, product, stack.outputs(current))
+    print(f"SSM Parameter Store outputs ({len(checks)}):", file=out)
+    for c in checks:
+        print(f"  {c.line()}", file=out)
+    bad = [c for c in checks if not c.ok]
+    if bad:
+        raise DeployFailed(f"stack {product.names.stack}: {len(bad)} SSM output(s) missing or different from the stack outputs",
+                           [c.line() for c in bad], hint="run `mlprov check-drift CONFIG` for the full picture")

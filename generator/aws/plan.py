@@ -1,0 +1,71 @@
+"""From a product and its template to a change set and its preview (the shared first half of show-changes
+and deploy-product), and the preview reports."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from generator.aws import changeset, replacement, stack
+from generator.aws.changeset import ChangeSet
+from generator.aws.preview import Preview, build, markdown
+from generator.aws.session import Aws
+from generator.aws.stack import Poller
+from generator.config.model import Product
+from generator.errors import FindingsError
+from generator.render.inventory import STATEFUL
+
+
+def rollback_complete_error(stack_name: str) -> FindingsError:
+    return FindingsError(
+        f"stack {stack_name} is in ROLLBACK_COMPLETE: its first creation failed and was rolled back, so it cannot be updated",
+        hint="see why with `aws cloudformation describe-stack-events`; then `mlprov deploy-product CONFIG --force` "
+        "deletes the empty stack and creates it again",
+    )
+
+
+def deployed_template(cfn: Any, stack_name: str) -> dict[str, Any]:
+    """The template the stack runs now (GetTemplate, original stage), parsed."""
+    body = cfn.get_template(StackName=stack_name, TemplateStage="Original")["TemplateBody"]
+    if isinstance(body, dict):  # botocore decodes JSON bodies itself
+        return body
+    try:
+        parsed = yaml.safe_load(body)
+    except yaml.YAMLError:
+        return {}
+    return parsed if isinstance(parsed, dict) else {}
+
+
+def change_type(current: dict[str, Any] | None) -> str:
+    if current is None or current["StackStatus"] == "REVIEW_IN_PROGRESS":
+        return "CREATE"
+    if current["StackStatus"] == "ROLLBACK_COMPLETE":
+        raise rollback_complete_error(current["StackName"])
+    return "UPDATE"
+
+
+def plan(aws: Aws, product: Product, text: str, template: dict[str, Any], poller: Poller) -> tuple[ChangeSet, Preview]:
+    """Create the change set (left unexecuted) and its merged preview."""
+    name = product.names.stack
+    current = stack.describe(aws.cfn, name)
+    kind = change_type(current)
+    old = deployed_template(aws.cfn, name) if kind == "UPDATE" else {"Resources": {}}
+    cs = changeset.create(aws.cfn, name, changeset.template_body(text, template), product.tags, kind, poller=poller)
+    types = {lid: str(r.get("Type", "")) for src in (old, template) for lid, r in src.get("Resources", {}).items()}
+    if cs.no_changes:
+        return cs, Preview(product.name, name, kind, no_changes=True)
+    predicted = replacement.predict(old, template)
+    return cs, build(product.name, name, kind, cs.changes, predicted=predicted, types=types, stateful=STATEFUL)
+
+
+def write_reports(preview: Preview, reports_dir: Path) -> tuple[Path, Path]:
+    """``<reports>/<product>/changes.md`` and ``changes.json``."""
+    folder = reports_dir / preview.product
+    folder.mkdir(parents=True, exist_ok=True)
+    md, js = folder / "changes.md", folder / "changes.json"
+    md.write_text(markdown(preview), encoding="utf-8")
+    js.write_text(json.dumps(preview.to_json(), indent=2) + "\n", encoding="utf-8")
+    return md, js

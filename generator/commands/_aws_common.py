@@ -1,0 +1,42 @@
+"""Shared pieces of the AWS actions: the committed template, reports folder, confirmation prompt."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from generator.config.model import Product
+from generator.errors import UserError
+from generator.paths import find_repo, template_path
+from generator.render.engine import parse
+
+
+def committed_template(product: Product) -> tuple[str, dict[str, Any]]:
+    """The committed rendering that a deploy sends (GitOps: what was reviewed is what is deployed)."""
+    path = template_path(product.path)
+    if not path.is_file():
+        raise UserError(f"{path}: template missing", hint=f"run `mlprov create-prov-template {product.path}` first")
+    text = path.read_text(encoding="utf-8")
+    return text, parse(text)
+
+
+def reports_dir(args: argparse.Namespace) -> Path:
+    given: Path | None = getattr(args, "reports_dir", None)
+    return given or find_repo().reports_dir
+
+
+def ask(prompt: str) -> bool:
+    """Ask on the terminal; only an explicit yes counts."""
+    answer = input(prompt)
+    return answer.strip().lower() in {"y", "yes"}
+
+
+def terminal_confirm() -> Any:
+    """The prompt function when a terminal is attached, else None (callers then refuse unless forced)."""
+    return ask if sys.stdin.isatty() else None
+
+
+def add_force(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument("--force", action="store_true", help=f"skip the interactive confirmation ({what})")

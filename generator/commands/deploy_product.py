@@ -1,0 +1,32 @@
+"""``deploy-product CONFIG [--force] [--allow-data-loss]``: deploy the committed template through a change set."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from generator.aws.deploy import Options, deploy
+from generator.aws.session import add_aws_options, connect
+from generator.commands import Command
+from generator.commands._aws_common import add_force, committed_template, reports_dir, terminal_confirm
+from generator.commands._common import add_config_argument, product
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    add_config_argument(parser)
+    add_force(parser, "required without a terminal; also deletes and recreates a stack left in ROLLBACK_COMPLETE")
+    parser.add_argument("--allow-data-loss", action="store_true",
+                        help="allow a change that replaces or removes a stateful resource (KMS key, bucket, log group, ...)")
+    parser.add_argument("--wait-timeout", type=float, default=3600.0, help="seconds to wait for the stack (default 3600)")
+    add_aws_options(parser)
+
+
+def run(args: argparse.Namespace) -> int:
+    prod = product(args.config)
+    text, template = committed_template(prod)
+    opts = Options(force=args.force, allow_data_loss=args.allow_data_loss, confirm=terminal_confirm(),
+                   wait_timeout=args.wait_timeout)
+    return deploy(connect(args, prod), prod, text, template, opts=opts, out=sys.stdout, reports_dir=reports_dir(args))
+
+
+COMMAND = Command("deploy-product", "deploy through a change set; --force skips the confirmation", configure, run)

@@ -1,0 +1,34 @@
+"""``show-changes CONFIG``: a change-set preview against the deployed stack, never executed."""
+
+from __future__ import annotations
+
+import argparse
+
+from generator.aws import changeset
+from generator.aws.plan import plan, write_reports
+from generator.aws.preview import table
+from generator.aws.session import add_aws_options, connect
+from generator.aws.stack import Poller
+from generator.commands import Command
+from generator.commands._aws_common import committed_template, reports_dir
+from generator.commands._common import add_config_argument, product
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    add_config_argument(parser)
+    add_aws_options(parser)
+
+
+def run(args: argparse.Namespace) -> int:
+    prod = product(args.config)
+    text, template = committed_template(prod)
+    aws = connect(args, prod)
+    cs, preview = plan(aws, prod, text, template, Poller(local=aws.target.is_local))
+    changeset.delete(aws.cfn, cs)
+    md, js = write_reports(preview, reports_dir(args))
+    print(table(preview))
+    print(f"reports: {md} {js}")
+    return 0
+
+
+COMMAND = Command("show-changes", "change-set preview against the deployed stack, without executing it", configure, run)

@@ -1,0 +1,43 @@
+"""``test-deploy CONFIG``: deploy an isolated copy (``-t<6 hex>`` on stack and resource names); print its name."""
+
+from __future__ import annotations
+
+import argparse
+import re
+import secrets
+import sys
+
+from generator.aws.deploy import Options, deploy
+from generator.aws.session import add_aws_options, connect
+from generator.commands import Command
+from generator.commands._aws_common import reports_dir
+from generator.commands._common import add_config_argument, product
+from generator.errors import UserError
+from generator.render.engine import render
+
+
+def new_suffix() -> str:
+    return "t" + secrets.token_hex(3)
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    add_config_argument(parser)
+    parser.add_argument("--suffix", help="use this test suffix instead of a random one (t + 6 hex digits)")
+    add_aws_options(parser)
+
+
+def run(args: argparse.Namespace) -> int:
+    base = product(args.config)
+    suffix = args.suffix or new_suffix()
+    if not re.fullmatch(r"t[0-9a-f]{6}", suffix):
+        raise UserError(f"--suffix {suffix!r}: expected 't' and 6 lowercase hex digits, e.g. t1a2b3c")
+    prod = base.for_test(suffix)
+    text, template = render(prod)
+    code = deploy(connect(args, prod), prod, text, template, opts=Options(force=True, create_only=True),
+                  out=sys.stdout, reports_dir=reports_dir(args))
+    print(f"test stack: {prod.names.stack}")
+    print(f"remove it with: mlprov delete-product {base.path} --stack-name {prod.names.stack} --force")
+    return code
+
+
+COMMAND = Command("test-deploy", "deploy a copy with an isolated random suffix; print the stack name", configure, run)
