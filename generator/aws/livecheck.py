@@ -169,6 +169,7 @@ CHECKS: dict[str, Check] = {
 def run(ctx: Ctx, resource_type: str, physical_id: str) -> tuple[str, list[Difference], list[str], str] | None:
     """(status, differences, what was checked, note) for one resource, or None when no check exists for its type."""
     from botocore.exceptions import ClientError  # noqa: PLC0415
+    from botocore.parsers import ResponseParserError  # noqa: PLC0415
 
     check = CHECKS.get(resource_type)
     if check is None:
@@ -181,5 +182,7 @@ def run(ctx: Ctx, resource_type: str, physical_id: str) -> tuple[str, list[Diffe
         if _missing(exc):
             return DELETED, [], ["exists"], "the physical resource no longer exists"
         return NOT_CHECKED, [], [], f"could not read it: {_code(exc) or exc}"
+    except ResponseParserError:
+        return NOT_CHECKED, [], [], "could not read it: the endpoint gave no AWS response"
     diffs = [Difference(p, e, a) for p, e, a in compared if e != a]
     return (DRIFTED if diffs else IN_SYNC), diffs, ["exists", *(p for p, _e, _a in compared)], ""

@@ -1,0 +1,81 @@
+"""A moto server for the AWS tests (one per session), credentials that cannot reach AWS, scratch repositories."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from generator.config.loader import load_product
+from generator.render.engine import render
+from tests.aws.moto_support import patch_moto_change_set_outputs, reduce
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="session")
+def endpoint() -> Iterator[str]:
+    from moto.server import ThreadedMotoServer
+
+    for key, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}.items():
+        os.environ[key] = value
+    os.environ.pop("AWS_PROFILE", None)
+    patch_moto_change_set_outputs()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    yield f"http://{host}:{port}"
+    server.stop()
+
+
+def client(endpoint: str, service: str, region: str) -> Any:
+    import boto3
+
+    return boto3.client(service, endpoint_url=endpoint, region_name=region)
+
+
+@pytest.fixture
+def scratch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    (tmp_path / "products").mkdir()
+    monkeypatch.setenv("MLPROV_ROOT", str(tmp_path))
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    return tmp_path
+
+
+def install(scratch: Path, name: str, edit: dict[str, Any] | None = None, network: dict[str, Any] | None = None) -> Path:
+    """Copy products/<name>.yaml into the scratch repo (with edits) and commit its (moto-reduced) template."""
+    data = yaml.safe_load((REPO / "products" / f"{name}.yaml").read_text())
+    data.update(edit or {})
+    if network:
+        data["network"] = {**data["network"], **network}
+    path = scratch / "products" / f"{name}.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    write_template(path)
+    return path
+
+
+def write_template(path: Path, mutate: Any = None) -> dict[str, Any]:
+    _text, template = render(load_product(path))
+    template = reduce(template)
+    if mutate:
+        mutate(template)
+    folder = path.with_suffix("")
+    folder.mkdir(exist_ok=True)
+    (folder / "template.yaml").write_text(json.dumps(template, indent=1))
+    return template
+
+
+def enterprise_network(endpoint: str, region: str) -> dict[str, Any]:
+    ec2 = client(endpoint, "ec2", region)
+    vpc = ec2.create_vpc(CidrBlock="10.20.0.0/16")["Vpc"]["VpcId"]
+    subnets = [ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.20.{i}.0/24")["Subnet"]["SubnetId"] for i in (1, 2)]
+    return {"vpc_id": vpc, "subnet_ids": subnets}
+
+
+__all__ = ["client", "enterprise_network", "install", "shutil", "write_template"]

@@ -1,0 +1,143 @@
+"""End to end on the local endpoint, one config per tier: deploy -> outputs and SSM verified -> show-changes
+(modify, then a replacement) -> out-of-band edits -> check-drift reports each -> delete, retained stores remain."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from tests.aws.cli_support import run_cli
+from tests.aws.conftest import client, enterprise_network, install, write_template
+
+STARTER = "startupco-dev-s001-us-east-1-fraud-detection-ml-codecommit"
+PROFESSIONAL = "techcorp-prod-a001-us-west-2-customer-churn-ml-codecommit"
+ENTERPRISE = "globalbank-prod-b002-eu-west-1-demand-forecasting-ml-codecommit-standalone-direct"
+REGIONS = {STARTER: "us-east-1", PROFESSIONAL: "us-west-2", ENTERPRISE: "eu-west-1"}
+STACKS = {STARTER: "startupco-dev-s001-use1-fraud-detection-ml", PROFESSIONAL: "techcorp-prod-a001-usw2-customer-churn-ml",
+          ENTERPRISE: "globalbank-prod-b002-euw1-demand-forecasting-ml"}
+
+
+def _reports() -> Path:
+    return Path(os.environ["MLPROV_REPORTS_DIR"])
+
+
+def _physical(cfn: Any, stack: str, logical_id: str) -> str:
+    summaries = cfn.list_stack_resources(StackName=stack)["StackResourceSummaries"]
+    return str(next(r["PhysicalResourceId"] for r in summaries if r["LogicalResourceId"] == logical_id))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", [STARTER, PROFESSIONAL, ENTERPRISE])
+def test_lifecycle(name: str, endpoint: str, scratch: Path, monkeypatch: pytest.MonkeyPatch,
+                   capsys: pytest.CaptureFixture[str]) -> None:
+    region, stack = REGIONS[name], STACKS[name]
+    network = enterprise_network(endpoint, region) if name == ENTERPRISE else None
+    config = install(scratch, name, network=network)
+    aws = ["--endpoint-url", endpoint]
+    cfn, ssm = client(endpoint, "cloudformation", region), client(endpoint, "ssm", region)
+    prefix = f"/mlprov/{stack}"
+
+    # deploy: outputs land in SSM and are verified
+    assert run_cli(monkeypatch, "deploy-product", str(config), "--force", *aws) == 0
+    out = capsys.readouterr().out
+    assert f"stack {stack}: CREATE_COMPLETE" in out
+    outputs = {o["OutputKey"]: o["OutputValue"] for o in cfn.describe_stacks(StackName=stack)["Stacks"][0]["Outputs"]}
+    assert f"ok              {prefix}/ModelPackageGroupArn = {outputs['ModelPackageGroupArn']}" in out
+    for key, value in outputs.items():
+        assert ssm.get_parameter(Name=f"{prefix}/{key}")["Parameter"]["Value"] == value
+    assert "stack policy: replace/delete denied on" in out
+    tags = {t["Key"]: t["Value"] for t in cfn.describe_stacks(StackName=stack)["Stacks"][0]["Tags"]}
+    assert tags["mlprov:product"] == stack
+
+    # a second deploy without edits: no changes
+    assert run_cli(monkeypatch, "deploy-product", str(config), "--force", *aws) == 0
+    assert f"no changes: stack {stack} is up to date" in capsys.readouterr().out
+
+    # config edit -> modify, no replacement
+    data = yaml.safe_load(config.read_text())
+    data["owner"] = "new-owner@example.com"
+    config.write_text(yaml.safe_dump(data, sort_keys=False))
+    write_template(config)
+    assert run_cli(monkeypatch, "show-changes", str(config), *aws) == 0
+    report = json.loads((_reports() / name / "changes.json").read_text())
+    assert report["counts"]["modify"] >= 1
+    assert report["counts"]["replace"] == 0 and report["counts"]["add"] == 0
+    assert report["data_loss_risk"] == []
+    assert f"{stack} (UPDATE):" in capsys.readouterr().out
+    pending = [s for s in cfn.list_change_sets(StackName=stack)["Summaries"] if s.get("ExecutionStatus") == "AVAILABLE"]
+    assert pending == []  # previews are never left behind
+
+    # an edit that forces replacement: predicted from createOnlyProperties, flagged when stateful
+    target = "SageMakerExecutionRole" if name == STARTER else "ArtifactsBucket"
+    prop = "RoleName" if name == STARTER else "BucketName"
+
+    def rename(t: dict[str, Any]) -> None:
+        t["Resources"][target]["Properties"][prop] += "-v2"
+
+    write_template(config, rename)
+    assert run_cli(monkeypatch, "show-changes", str(config), *aws) == 0
+    shown = capsys.readouterr().out
+    report = json.loads((_reports() / name / "changes.json").read_text())
+    row = next(c for c in report["changes"] if c["logical_id"] == target)
+    assert (row["kind"], row["replacement"], row["causes"]) == ("replace", "True", [prop])
+    markdown = (_reports() / name / "changes.md").read_text()
+    if name == STARTER:
+        assert report["data_loss_risk"] == [] and "DATA-LOSS" not in markdown
+    else:
+        assert report["data_loss_risk"] == ["ArtifactsBucket"]
+        assert "DATA-LOSS RISK: ArtifactsBucket (AWS::S3::Bucket) would be replaced" in shown
+        assert ":warning: **DATA-LOSS RISK**: `ArtifactsBucket`" in markdown
+        assert run_cli(monkeypatch, "deploy-product", str(config), "--force", *aws) == 1
+        err = capsys.readouterr().err
+        assert f"refusing to deploy {stack}: 1 stateful resource(s) would be replaced or removed" in err
+        assert "hint: back up the data first, then rerun with --allow-data-loss" in err
+    write_template(config)
+
+    # out-of-band edits, each reported by check-drift
+    ssm.put_parameter(Name=f"{prefix}/ModelPackageGroupArn", Value="tampered", Overwrite=True)
+    ssm.delete_parameter(Name=f"{prefix}/RepositoryUrl")
+    if name != STARTER:
+        bucket = _physical(cfn, stack, "ArtifactsBucket")
+        client(endpoint, "s3", region).put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Suspended"})
+    if name == ENTERPRISE:
+        sg = _physical(cfn, stack, "EndpointSecurityGroup")
+        client(endpoint, "ec2", region).authorize_security_group_ingress(
+            GroupId=sg, IpPermissions=[{"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}])
+    assert run_cli(monkeypatch, "check-drift", str(config), "--format", "json", *aws) == 1
+    drift = json.loads(capsys.readouterr().out)
+    by_id = {r["logical_id"]: r for r in drift["resources"]}
+    assert drift["native_drift_detection"] == "native drift detection unavailable on this endpoint"
+    assert by_id["ModelPackageGroupArnParameter"]["status"] == "DRIFTED"
+    assert by_id["ModelPackageGroupArnParameter"]["differences"][0]["actual"] == "tampered"
+    assert by_id["RepositoryUrlParameter"]["status"] == "DELETED"
+    if name != STARTER:
+        diff = by_id["ArtifactsBucket"]["differences"]
+        assert {"property": "VersioningConfiguration.Status", "expected": "Enabled", "actual": "Suspended", "source": "live"} in diff
+    if name == ENTERPRISE:
+        sg_diff = by_id["EndpointSecurityGroup"]["differences"][0]
+        assert "tcp:22-22:0.0.0.0/0" in sg_diff["actual"] and "tcp:22-22:0.0.0.0/0" not in sg_diff["expected"]
+        assert by_id["KmsKey"]["status"] == "IN_SYNC", by_id["KmsKey"]
+        assert "EnableKeyRotation" in by_id["KmsKey"]["checked"]
+        assert by_id["CodeBuildRole"]["status"] == "IN_SYNC"
+    assert 0 < drift["coverage_percent"] <= 100
+    assert (_reports() / name / "drift.md").read_text().startswith("<!-- mlprov:drift -->")
+
+    # delete (moto fails a stack deletion on a resource deleted out of band: repair that first)
+    ssm.put_parameter(Name=f"{prefix}/RepositoryUrl", Value=outputs["RepositoryUrl"], Type="String")
+    # stateful stores with DeletionPolicy Retain survive
+    bucket = _physical(cfn, stack, "ArtifactsBucket") if name != STARTER else None
+    key = _physical(cfn, stack, "KmsKey") if name == ENTERPRISE else None
+    assert run_cli(monkeypatch, "delete-product", str(config), "--force", *aws) == 0
+    out = capsys.readouterr().out
+    assert f"stack {stack}: deleted" in out
+    assert not [s for s in cfn.list_stacks()["StackSummaries"] if s["StackName"] == stack and s["StackStatus"] != "DELETE_COMPLETE"]
+    if bucket:
+        client(endpoint, "s3", region).head_bucket(Bucket=bucket)
+        assert f"ArtifactsBucket              AWS::S3::Bucket                      {bucket}" in out
+    if key:
+        assert client(endpoint, "kms", region).describe_key(KeyId=key)["KeyMetadata"]["KeyState"] == "Enabled"
