@@ -48,13 +48,14 @@ def scratch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
-def install(scratch: Path, name: str, edit: dict[str, Any] | None = None, network: dict[str, Any] | None = None) -> Path:
+def install(scratch: Path, name: str, edit: dict[str, Any] | None = None, network: dict[str, Any] | None = None,
+            as_name: str | None = None) -> Path:
     """Copy products/<name>.yaml into the scratch repo (with edits) and commit its (moto-reduced) template."""
     data = yaml.safe_load((REPO / "products" / f"{name}.yaml").read_text())
     data.update(edit or {})
     if network:
         data["network"] = {**data["network"], **network}
-    path = scratch / "products" / f"{name}.yaml"
+    path = scratch / "products" / f"{as_name or name}.yaml"
     path.write_text(yaml.safe_dump(data, sort_keys=False))
     write_template(path)
     return path

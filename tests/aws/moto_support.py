@@ -45,10 +45,10 @@ def reduce(template: dict[str, Any]) -> dict[str, Any]:
 
     out = walk({k: v for k, v in template.items() if k != "Resources"})
     resources = {}
-    for lid, r in template["Resources"].items():
+    for lid, original in template["Resources"].items():
         if lid in gone:
             continue
-        r = walk(r)
+        r = walk(original)
         deps = r.get("DependsOn")
         if deps is not None:
             deps = [d for d in ([deps] if isinstance(deps, str) else deps) if d not in gone]
@@ -63,7 +63,8 @@ def reduce(template: dict[str, Any]) -> dict[str, Any]:
 
 
 def _moto_tag_shapes(resource: dict[str, Any]) -> None:
-    """moto 5.2 reads KMS key policies as strings only, KMS key tags as TagKey/TagValue and SSM parameter tags as a list (CloudFormation: Key/Value, map)."""
+    """moto 5.2 reads KMS key policies as strings only, KMS key tags as TagKey/TagValue and SSM parameter
+    tags as a list (CloudFormation: Key/Value, and a map)."""
     props = resource.get("Properties", {})
     tags = props.get("Tags")
     if resource["Type"] == "AWS::KMS::Key" and isinstance(props.get("KeyPolicy"), dict):

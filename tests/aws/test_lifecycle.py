@@ -69,7 +69,8 @@ def test_lifecycle(name: str, endpoint: str, scratch: Path, monkeypatch: pytest.
     assert report["counts"]["replace"] == 0 and report["counts"]["add"] == 0
     assert report["data_loss_risk"] == []
     assert f"{stack} (UPDATE):" in capsys.readouterr().out
-    pending = [s for s in cfn.list_change_sets(StackName=stack)["Summaries"] if s.get("ExecutionStatus") == "AVAILABLE"]
+    summaries = cfn.list_change_sets(StackName=stack)["Summaries"]
+    pending = [s for s in summaries if s.get("ExecutionStatus") == "AVAILABLE" and s["StackName"] == stack]
     assert pending == []  # previews are never left behind
 
     # an edit that forces replacement: predicted from createOnlyProperties, flagged when stateful
