@@ -13,11 +13,9 @@ MOTO_LACKS = {
 
 
 def local_models_available() -> bool:
-    try:
-        import generator.local_aws  # noqa: F401
-    except ImportError:
-        return False
-    return True
+    """Switch to True (full templates) once generator.local_aws registers models for MOTO_LACKS and fixes the
+    moto gaps handled below (tag shapes, KMS policy, change-set outputs); until then the tests stay deterministic."""
+    return False
 
 
 def reduce(template: dict[str, Any]) -> dict[str, Any]:
