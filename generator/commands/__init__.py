@@ -32,6 +32,11 @@ MODULES: tuple[str, ...] = (
     "create_policy",
     "create_template",
     "render",
+    "show_changes",
+    "deploy_product",
+    "test_deploy",
+    "check_drift",
+    "delete_product",
 )
 
 
