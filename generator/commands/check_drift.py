@@ -1,4 +1,4 @@
-"""``check-drift CONFIG [--format json|markdown|text]``: drift report for the deployed stack; exit 1 on drift."""
+"""``check-drift CONFIG [--format json|markdown|text|html]``: drift report for the deployed stack; exit 1 on drift."""
 
 from __future__ import annotations
 
@@ -15,7 +15,8 @@ from generator.errors import ExitCode
 
 def configure(parser: argparse.ArgumentParser) -> None:
     add_config_argument(parser)
-    parser.add_argument("--format", choices=("text", "json", "markdown"), default="text", help="what to print (default text)")
+    parser.add_argument("--format", choices=("text", "json", "markdown", "html"), default="text",
+                        help="what to print (default text); html also writes drift.html beside drift.md/json")
     parser.add_argument("--stack-name", help="check this test stack of the product instead")
     add_aws_options(parser)
 
@@ -33,6 +34,12 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps(report.to_json(), indent=2, default=str))
     elif args.format == "markdown":
         print(markdown(report), end="")
+    elif args.format == "html":
+        from generator.reports.drift_html import write  # noqa: PLC0415 - Jinja only for the HTML report
+
+        page = write(report, reports_dir(args))
+        print(text(report))
+        print(f"reports: {md} {js} {page}")
     else:
         print(text(report))
         print(f"reports: {md} {js}")

@@ -1,0 +1,58 @@
+"""``create-review-report CONFIG``: a self-contained HTML review of one product before it is deployed.
+
+Exit 0 when the verdict is READY, 1 when it is BLOCKED or UNKNOWN (gate not run); the page is written either way.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+from pathlib import Path
+
+from generator.actionlog import LOGGER_NAME
+from generator.aws.session import add_aws_options
+from generator.commands import Command
+from generator.commands._aws_common import committed_template, reports_dir
+from generator.commands._common import add_config_argument, product
+from generator.errors import ExitCode
+from generator.paths import find_repo
+from generator.render import renderings
+from generator.reports import changes, gate
+from generator.reports.review import Review, write
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    add_config_argument(parser)
+    parser.add_argument("--no-gate", action="store_true", help="do not run the gate (the verdict is then UNKNOWN: not ready)")
+    parser.add_argument("--no-preview", action="store_true", help="no change-set preview, even when AWS is reachable")
+    add_aws_options(parser)
+
+
+def _relative(path: Path) -> str:
+    root = find_repo().root
+    text = str(path)
+    return text.removeprefix(f"{root}/")
+
+
+def run(args: argparse.Namespace) -> int:
+    log = logging.getLogger(LOGGER_NAME)
+    prod = product(args.config)
+    text, template = committed_template(prod)
+    result, note = gate.obtain(prod, args.no_gate, gate.engine_runner())
+    log.info("gate: %s", "not run: " + note if result is None else f"{len(result.findings)} finding(s), {len(result.waived)} waived")
+    stale = [(_relative(p), why) for p, why in renderings.stale(renderings.expected(prod))]
+    preview = changes.fetch(args, prod, text, template)
+    log.info("preview: %s", preview.message)
+    review = Review(prod, template, result, note, stale, preview)
+    path = write(review, reports_dir(args))
+    verdict = review.verdict
+    log.info("verdict %s: %s; report %s", verdict.status, "; ".join(verdict.reasons) or "ready", path)
+    print(f"{prod.name}: {verdict.headline}")
+    for reason in verdict.reasons:
+        print(f"  - {reason}")
+    print(f"report: {path}")
+    return int(ExitCode.OK if verdict.ready else ExitCode.FINDINGS)
+
+
+COMMAND = Command("create-review-report", "a pre-deployment HTML review report (resources, IAM, gate findings, changes)",
+                  configure, run)

@@ -1,0 +1,83 @@
+"""The pre-deployment review report: one self-contained HTML page per product, ``<reports>/<product>/review.html``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from generator import __version__
+from generator.config.model import Product
+from generator.gates.model import Finding, GateResult, Severity, Waiver
+from generator.paths import product_dir
+from generator.reports import graph, iam, resources
+from generator.reports.changes import PreviewState
+from generator.reports.environment import render
+from generator.reports.verdict import Verdict, decide
+
+_SEVERITY_RANK = {s: i for i, s in enumerate(Severity)}
+REPORT_FILE = "review.html"
+
+
+@dataclass
+class Review:
+    """Everything the page shows; the gate result and preview are injected (see the create-review-report action)."""
+
+    product: Product
+    template: dict[str, Any]
+    gate: GateResult | None
+    gate_note: str
+    stale: list[tuple[str, str]]
+    preview: PreviewState
+    today: date = field(default_factory=lambda: datetime.now(UTC).date())
+    generated: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+    @property
+    def verdict(self) -> Verdict:
+        return decide(self.gate, self.gate_note, self.stale, self.preview, self.today)
+
+
+def _findings(gate: GateResult | None) -> list[Finding]:
+    if gate is None:
+        return []
+    return sorted(gate.findings, key=lambda f: (_SEVERITY_RANK[f.severity], f.resource, f.rule_id))
+
+
+def _waived(gate: GateResult | None, today: date) -> list[tuple[Finding, Waiver, bool]]:
+    if gate is None:
+        return []
+    return [(f, w, w.expires < today) for f, w in sorted(gate.waived, key=lambda fw: (fw[1].expires, fw[1].rule_id))]
+
+
+def html(review: Review) -> str:
+    template = review.template
+    groups = resources.grouped(template)
+    rows = [r for g in groups.values() for r in g]
+    return render(
+        "review.html.j2",
+        product=review.product,
+        config_path=review.product.path.name,
+        verdict=review.verdict,
+        groups=groups,
+        resource_count=len(rows),
+        stateful=[r.logical_id for r in rows if r.stateful],
+        graph=graph.layout(template),
+        roles=iam.roles(template),
+        deployer=iam.deployer_policies(product_dir(review.product.path)),
+        gate=review.gate,
+        gate_note=review.gate_note,
+        findings=_findings(review.gate),
+        waived=_waived(review.gate, review.today),
+        preview=review.preview,
+        version=__version__,
+        generated=review.generated.strftime("%Y-%m-%d %H:%M:%S UTC"),
+    )
+
+
+def write(review: Review, reports_dir: Path) -> Path:
+    folder = reports_dir / review.product.name
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / REPORT_FILE
+    path.write_text(html(review), encoding="utf-8")
+    return path
