@@ -1,0 +1,67 @@
+"""The verdict at the top of the review report: READY, BLOCKED (and why), UNKNOWN when the gate did not run."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from generator.gates.model import GateResult
+from generator.reports.changes import FAILED, NOT_REQUESTED, NOT_REQUESTED_TEXT, PreviewState
+from generator.reports.verdict import BLOCKED, READY, UNKNOWN, decide
+from tests.reports.support import NO_STACK_STATE, TODAY, blocked_gate, clean_gate, data_loss_preview, preview, waiver
+
+NOT_ASKED = PreviewState(NOT_REQUESTED, NOT_REQUESTED_TEXT)
+
+
+def test_ready_when_gate_clean_renderings_current_and_no_data_loss() -> None:
+    v = decide(clean_gate(), "", [], preview(no_changes=True), TODAY)
+    assert (v.status, v.ready, v.reasons, v.headline) == (READY, True, [], "READY to deploy")
+    assert v.passed == ["gate clean (1 finding(s) waived)", "committed renderings are up to date",
+                        "no data-loss risk in the change preview (globalbank-prod-b002-euw1-demand-forecasting-ml: no changes)"]
+
+
+def test_ready_without_a_deployed_stack_or_aws() -> None:
+    assert decide(clean_gate(), "", [], NO_STACK_STATE, TODAY).status == READY
+    assert decide(clean_gate(), "", [], NOT_ASKED, TODAY).passed == ["gate clean (1 finding(s) waived)",
+                                                                    "committed renderings are up to date"]
+
+
+def test_blocked_by_findings_counted_by_severity() -> None:
+    v = decide(blocked_gate(), "", [], NO_STACK_STATE, TODAY)
+    assert v.status == BLOCKED and not v.ready
+    assert v.reasons == ["3 open gate finding(s): 1 critical, 1 high, 1 medium"]
+    assert v.headline == "BLOCKED — 1 reason(s)"
+
+
+def test_blocked_by_expired_waiver_and_waiver_problems() -> None:
+    gate = clean_gate()
+    f, _w = gate.waived[0]
+    gate.waived = [(f, waiver(expires=date(2026, 11, 24)))]
+    gate.waiver_problems = ["waivers.yaml: entry 3: owner missing"]
+    v = decide(gate, "", [], NO_STACK_STATE, TODAY)
+    assert v.status == BLOCKED
+    assert v.reasons == ["waiver problem: waivers.yaml: entry 3: owner missing",
+                         "expired waiver: CKV_AWS_18 on globalbank-*/ArtifactsBucket "
+                         "(owner security@globalbank.example, expired 2026-11-24)"]
+    gate.waived = [(f, waiver(expires=TODAY))]  # expires today: still valid today
+    gate.waiver_problems = []
+    assert decide(gate, "", [], NO_STACK_STATE, TODAY).status == READY
+
+
+def test_blocked_by_data_loss_stale_rendering_and_failed_preview() -> None:
+    v = decide(clean_gate(), "", [("products/x/template.yaml", "out of date")], data_loss_preview(), TODAY)
+    assert v.reasons == ["stale rendering: products/x/template.yaml (out of date); run `mlprov render`",
+                         "DATA-LOSS RISK: ArtifactsBucket (AWS::S3::Bucket) would be replaced"]
+    failed = PreviewState(FAILED, "change preview failed: AWS denied CreateChangeSet: AccessDenied: no")
+    assert decide(clean_gate(), "", [], failed, TODAY).reasons == [failed.message]
+
+
+def test_unknown_when_the_gate_did_not_run_and_blocked_wins_over_unknown() -> None:
+    v = decide(None, "skipped (--no-gate)", [], NO_STACK_STATE, TODAY)
+    assert (v.status, v.ready, v.reasons) == (UNKNOWN, False, ["gate not run: skipped (--no-gate)"])
+    assert v.headline == "UNKNOWN — gate not run (not ready)"
+    v = decide(None, "skipped (--no-gate)", [("t", "missing")], NO_STACK_STATE, TODAY)
+    assert v.status == BLOCKED and v.reasons[-1] == "gate not run: skipped (--no-gate)"
+
+
+def test_an_empty_gate_result_counts_as_clean() -> None:
+    assert decide(GateResult(["p"]), "", [], NO_STACK_STATE, TODAY).passed[0] == "gate clean (0 finding(s) waived)"
