@@ -17,7 +17,7 @@ from generator.errors import MlprovError
 SHOWN, NO_STACK, NOT_REQUESTED, FAILED = "shown", "no-stack", "not-requested", "failed"
 NO_STACK_TEXT = "no stack deployed: preview not available"
 NOT_REQUESTED_TEXT = "no AWS endpoint or credentials given: preview not available"
-_CREDENTIAL_ENV = ("AWS_ENDPOINT_URL", "AWS_PROFILE", "AWS_ACCESS_KEY_ID", "AWS_WEB_IDENTITY_TOKEN_FILE",
+CREDENTIAL_ENV = ("AWS_ENDPOINT_URL", "AWS_PROFILE", "AWS_ACCESS_KEY_ID", "AWS_WEB_IDENTITY_TOKEN_FILE",
                    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI")
 
 
@@ -40,7 +40,7 @@ def requested(args: argparse.Namespace) -> bool:
         return False
     if getattr(args, "endpoint_url", None) or getattr(args, "profile", None):
         return True
-    return any(os.environ.get(k) for k in _CREDENTIAL_ENV)
+    return any(os.environ.get(k) for k in CREDENTIAL_ENV)
 
 
 def fetch(args: argparse.Namespace, product: Product, text: str, template: dict[str, Any]) -> PreviewState:

@@ -28,7 +28,7 @@ def test_ready_without_a_deployed_stack_or_aws() -> None:
 def test_blocked_by_findings_counted_by_severity() -> None:
     v = decide(blocked_gate(), "", [], NO_STACK_STATE, TODAY)
     assert v.status == BLOCKED and not v.ready
-    assert v.reasons == ["3 open gate finding(s): 1 critical, 1 high, 1 medium"]
+    assert v.reasons == ["3 open gate finding(s): 1 high, 1 medium, 1 low"]
     assert v.headline == "BLOCKED — 1 reason(s)"
 
 
