@@ -32,6 +32,7 @@ EXPECTED = {
     "MLPROV_S3_PUBLIC_ACCESS_BLOCK": Severity.HIGH,
     "MLPROV_S3_TLS_ONLY": Severity.HIGH,
     "MLPROV_SG_NO_OPEN_INGRESS": Severity.CRITICAL,
+    "MLPROV_TEMPLATE_TIER": Severity.HIGH,
     "MLPROV_VPC_ENDPOINTS": Severity.HIGH,
 }
 PACK = load_pack(REPO)
@@ -75,7 +76,7 @@ def custom_messages(node: object) -> list[str]:
 # --- the loader over the committed pack --------------------------------------------------------------------------
 
 
-def test_pack_holds_the_ten_promises_with_header_fields() -> None:
+def test_pack_holds_the_eleven_rules_with_header_fields() -> None:
     assert {r.id: r.severity for r in PACK} == EXPECTED
     assert [r.path.name for r in PACK] == sorted(p.name for p in (REPO / "rules" / "guard").glob("*.guard"))
     assert rule_files(PACK) == [r.path for r in PACK]
@@ -140,7 +141,7 @@ def test_tier_scoped_rules_have_skip_cases() -> None:
 
 # --- the committed templates --------------------------------------------------------------------------------------
 
-ALL_TIERS = {"MLPROV_IAM_NO_WILDCARD_ACTIONS", "MLPROV_REQUIRED_TAGS"}
+ALL_TIERS = {"MLPROV_IAM_NO_WILDCARD_ACTIONS", "MLPROV_REQUIRED_TAGS", "MLPROV_TEMPLATE_TIER"}
 PROFESSIONAL = ALL_TIERS | {"MLPROV_S3_PUBLIC_ACCESS_BLOCK"}
 ENTERPRISE_RULES = set(EXPECTED) - {"MLPROV_SG_NO_OPEN_INGRESS"}
 
@@ -228,6 +229,10 @@ def _public_policy_allowed(t: dict[str, Any]) -> None:
     t["Resources"]["ArtifactsBucket"]["Properties"]["PublicAccessBlockConfiguration"]["BlockPublicPolicy"] = False
 
 
+def _tier_marker_removed(t: dict[str, Any]) -> None:
+    del t["Metadata"]["MlProvisioner"]["Tier"]  # would switch the enterprise-only rules off, so it fails by itself
+
+
 def _log_group_unencrypted(t: dict[str, Any]) -> None:
     del t["Resources"]["ComplianceLogGroup"]["Properties"]["KmsKeyId"]
 
@@ -246,6 +251,7 @@ MUTATIONS: dict[str, tuple[Callable[[dict[str, Any]], None], str]] = {
     "retention-short": (_short_retention, "MLPROV_LOG_RETENTION"),
     "no-tls-denial": (_no_tls_denial, "MLPROV_S3_TLS_ONLY"),
     "public-policy": (_public_policy_allowed, "MLPROV_S3_PUBLIC_ACCESS_BLOCK"),
+    "tier-marker-removed": (_tier_marker_removed, "MLPROV_TEMPLATE_TIER"),
 }
 
 
