@@ -46,12 +46,13 @@ def _is_no_changes(reason: str) -> bool:
 
 
 def create(
-    cfn: Any, stack_name: str, body: str, tags: dict[str, str], change_type: str, *, poller: Poller
+    cfn: Any, stack_name: str, body: str, tags: dict[str, str], change_type: str, *, poller: Poller,
+    name: str | None = None, description: str = "created by mlprov",
 ) -> ChangeSet:
-    """Create a change set and wait until it is ready (or has failed)."""
+    """Create a change set and wait until it is ready (or has failed). ``name``: default a timestamped one."""
     from botocore.exceptions import ClientError  # noqa: PLC0415
 
-    name = "mlprov-" + datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
+    name = name or "mlprov-" + datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
     try:
         resp = cfn.create_change_set(
             StackName=stack_name,
@@ -60,7 +61,7 @@ def create(
             TemplateBody=body,
             Capabilities=CAPABILITIES,
             Tags=[{"Key": k, "Value": v} for k, v in tags.items()],
-            Description="created by mlprov",
+            Description=description,
         )
     except ClientError as exc:
         message = str(exc.response.get("Error", {}).get("Message", ""))

@@ -9,7 +9,7 @@ from typing import Any, TextIO
 
 from generator.aws import changeset, outputs, preflight, stack, stackpolicy
 from generator.aws.plan import plan, rollback_complete_error, write_reports
-from generator.aws.preview import table
+from generator.aws.preview import Preview, table
 from generator.aws.session import Aws
 from generator.aws.stack import Poller
 from generator.config.model import Product
@@ -77,13 +77,17 @@ def _settle(aws: Aws, product: Product, opts: Options, poller: Poller, out: Text
     return current
 
 
+Planner = Callable[[Aws, Product, str, dict[str, Any], Poller], tuple[changeset.ChangeSet, Preview]]
+
+
 def deploy(aws: Aws, product: Product, text: str, template: dict[str, Any], *, opts: Options, out: TextIO,
-           reports_dir: Path) -> int:
+           reports_dir: Path, planner: Planner | None = None) -> int:
+    """``planner``: where the change set comes from (default: a new one; ``--reviewed``: the one kept at review)."""
     name = product.names.stack
     poller = Poller(local=aws.target.is_local, timeout=opts.wait_timeout)
     _settle(aws, product, opts, poller, out)
     preflight.check(aws, product)
-    cs, preview = plan(aws, product, text, template, poller)
+    cs, preview = (planner or plan)(aws, product, text, template, poller)
     md, _js = write_reports(preview, reports_dir)
     print(table(preview), file=out)
     print(f"preview written to {md}", file=out)

@@ -47,18 +47,25 @@ def change_type(current: dict[str, Any] | None) -> str:
     return "UPDATE"
 
 
-def plan(aws: Aws, product: Product, text: str, template: dict[str, Any], poller: Poller) -> tuple[ChangeSet, Preview]:
+def plan(aws: Aws, product: Product, text: str, template: dict[str, Any], poller: Poller, *,
+         cs_name: str | None = None, description: str = "created by mlprov") -> tuple[ChangeSet, Preview]:
     """Create the change set (left unexecuted) and its merged preview."""
     name = product.names.stack
-    current = stack.describe(aws.cfn, name)
-    kind = change_type(current)
-    old = deployed_template(aws.cfn, name) if kind == "UPDATE" else {"Resources": {}}
-    cs = changeset.create(aws.cfn, name, changeset.template_body(text, template), product.tags, kind, poller=poller)
-    types = {lid: str(r.get("Type", "")) for src in (old, template) for lid, r in src.get("Resources", {}).items()}
+    kind = change_type(stack.describe(aws.cfn, name))
+    cs = changeset.create(aws.cfn, name, changeset.template_body(text, template), product.tags, kind, poller=poller,
+                          name=cs_name, description=description)
+    return cs, preview_of(aws, product, cs, template)
+
+
+def preview_of(aws: Aws, product: Product, cs: ChangeSet, template: dict[str, Any]) -> Preview:
+    """The merged preview of a change set (CloudFormation's entries plus our replacement prediction)."""
+    name, kind = product.names.stack, cs.change_type
     if cs.no_changes:
-        return cs, Preview(product.name, name, kind, no_changes=True)
+        return Preview(product.name, name, kind, no_changes=True)
+    old = deployed_template(aws.cfn, name) if kind == "UPDATE" else {"Resources": {}}
+    types = {lid: str(r.get("Type", "")) for src in (old, template) for lid, r in src.get("Resources", {}).items()}
     predicted = replacement.predict(old, template)
-    return cs, build(product.name, name, kind, cs.changes, predicted=predicted, types=types, stateful=STATEFUL)
+    return build(product.name, name, kind, cs.changes, predicted=predicted, types=types, stateful=STATEFUL)
 
 
 def write_reports(preview: Preview, reports_dir: Path) -> tuple[Path, Path]:

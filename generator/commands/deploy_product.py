@@ -1,4 +1,4 @@
-"""``deploy-product CONFIG [--force] [--allow-data-loss]``: deploy the committed template through a change set."""
+"""``deploy-product CONFIG [--force] [--allow-data-loss] [--reviewed]``: deploy the committed template through a change set."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from generator.aws.session import add_aws_options, connect
 from generator.commands import Command
 from generator.commands._aws_common import add_force, committed_template, reports_dir, terminal_confirm
 from generator.commands._common import add_config_argument, product
+from generator.gitops import review
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -17,6 +18,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
     add_force(parser, "required without a terminal; also deletes and recreates a stack left in ROLLBACK_COMPLETE")
     parser.add_argument("--allow-data-loss", action="store_true",
                         help="allow a change that replaces or removes a stateful resource (KMS key, bucket, log group, ...)")
+    parser.add_argument("--reviewed", action="store_true",
+                        help="execute only the change set kept by `show-changes --review` for exactly this template, "
+                             "parameters and stack state; otherwise keep a new preview and exit 1")
     parser.add_argument("--wait-timeout", type=float, default=3600.0, help="seconds to wait for the stack (default 3600)")
     add_aws_options(parser)
 
@@ -24,9 +28,16 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     prod = product(args.config)
     text, template = committed_template(prod)
-    opts = Options(force=args.force, allow_data_loss=args.allow_data_loss, confirm=terminal_confirm(),
-                   wait_timeout=args.wait_timeout)
-    return deploy(connect(args, prod), prod, text, template, opts=opts, out=sys.stdout, reports_dir=reports_dir(args))
+    confirm = _reviewed_ok if args.reviewed else terminal_confirm()
+    opts = Options(force=args.force, allow_data_loss=args.allow_data_loss, confirm=confirm, wait_timeout=args.wait_timeout)
+    planner = review.reviewed_planner(reports_dir(args), sys.stdout, review.ci_commit()) if args.reviewed else None
+    return deploy(connect(args, prod), prod, text, template, opts=opts, out=sys.stdout, reports_dir=reports_dir(args),
+                  planner=planner)
+
+
+def _reviewed_ok(_prompt: str) -> bool:
+    """--reviewed: the pull request's review was the confirmation."""
+    return True
 
 
 COMMAND = Command("deploy-product", "deploy through a change set; --force skips the confirmation", configure, run)

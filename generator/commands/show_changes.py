@@ -12,14 +12,34 @@ from generator.aws.stack import Poller
 from generator.commands import Command
 from generator.commands._aws_common import committed_template, reports_dir
 from generator.commands._common import add_config_argument, product
+from generator.gitops import review
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
     add_config_argument(parser)
+    parser.add_argument("--review", action="store_true",
+                        help="keep the change set for the merge (named by its identity) and write review.json: "
+                             "`deploy-product --reviewed` executes exactly it")
     add_aws_options(parser)
 
 
+def _review(args: argparse.Namespace) -> int:
+    prod = product(args.config)
+    text, template = committed_template(prod)
+    aws = connect(args, prod)
+    cs, preview, ident = review.keep(aws, prod, text, template, Poller(local=aws.target.is_local))
+    md, js = write_reports(preview, reports_dir(args))
+    record = review.write_record(reports_dir(args), preview, cs, ident, review.ci_commit())
+    print(table(preview))
+    if not preview.no_changes:
+        print(f"kept change set {ident.change_set_name} for the merge: {ident.description()}")
+    print(f"reports: {md} {js} {record}")
+    return 0
+
+
 def run(args: argparse.Namespace) -> int:
+    if args.review:
+        return _review(args)
     prod = product(args.config)
     text, template = committed_template(prod)
     aws = connect(args, prod)

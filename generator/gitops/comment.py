@@ -1,0 +1,118 @@
+"""The ONE sticky pull-request comment (and the drift issue) built from the reports the actions write.
+
+Inputs: ``<reports>/<product>/changes.json`` (show-changes), ``review.json`` (show-changes --review) and
+``drift.json``/``drift.md`` (check-drift). The comment starts with a hidden marker that identifies it, then the
+summary (one row per product, data-loss flags), then per-product details as long as GitHub's 65,536-character
+limit allows; the full detail goes to the job summary ($GITHUB_STEP_SUMMARY) instead.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+PLAN_MARKER = "<!-- mlprov:plan -->"
+DRIFT_MARKER = "<!-- mlprov:drift-issue -->"
+LIMIT = 65_536
+KINDS = ("add", "modify", "replace", "remove")
+
+
+def _read(path: Path) -> dict[str, Any] | None:
+    if not path.is_file():
+        return None
+    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return data
+
+
+def load(reports_dir: Path, name: str, products: list[str] | None = None) -> list[tuple[Path, dict[str, Any]]]:
+    """``(folder, data)`` for each ``<reports>/<product>/<name>``, in product order (``products``: only those)."""
+    folders = [reports_dir / p for p in products] if products else sorted(p for p in reports_dir.iterdir() if p.is_dir())
+    out = []
+    for folder in folders:
+        data = _read(folder / name)
+        if data is not None:
+            out.append((folder, data))
+    return out
+
+
+def _counts(changes: dict[str, Any]) -> str:
+    if changes["no_changes"]:
+        return "no changes"
+    c = changes["counts"]
+    return ", ".join(f"{c[k]} {k}" for k in KINDS if c[k]) or "no changes"
+
+
+def _details(changes: dict[str, Any]) -> str:
+    rows = ["| action | logical id | type | replacement | causes |", "|---|---|---|---|---|"]
+    for r in changes["changes"]:
+        flag = " **DATA-LOSS RISK**" if r["data_loss"] else ""
+        rows.append(f"| {r['kind']}{flag} | `{r['logical_id']}` | {r['type']} | {r['replacement'] or '-'} | "
+                    f"{', '.join(r['causes']) or '-'} |")
+    return "\n".join(rows)
+
+
+def _section(changes: dict[str, Any], review: dict[str, Any] | None) -> str:
+    lines = [f"<details><summary><code>{changes['product']}</code>: {_counts(changes)}</summary>", ""]
+    if review and review.get("change_set_name"):
+        ident = review["identity"]
+        lines += [f"Kept change set `{review['change_set_name']}`: template sha256 `{ident['template_sha256'][:12]}`, "
+                  f"parameters sha256 `{ident['parameters_sha256'][:12]}`, stack last updated `{ident['stack_updated']}`.", ""]
+    if not changes["no_changes"]:
+        lines += [_details(changes), ""]
+    lines.append("</details>")
+    return "\n".join(lines)
+
+
+def plan_comment(reports_dir: Path, products: list[str] | None = None, limit: int = LIMIT, full: bool = False) -> str:
+    """The sticky comment body (``full``: every detail, no limit: the job summary)."""
+    entries = [(data, _read(folder / "review.json")) for folder, data in load(reports_dir, "changes.json", products)]
+    changed = [c for c, _ in entries if not c["no_changes"]]
+    risky = [c for c in changed if c["data_loss_risk"]]
+    head = [PLAN_MARKER, "## mlprov change preview", "",
+            f"{len(entries)} product(s) previewed: **{len(changed)}** with changes, {len(entries) - len(changed)} without"
+            + (f", **{len(risky)} with DATA-LOSS RISK**." if risky else "."), ""]
+    for c in risky:
+        head.append(f"- :warning: **DATA-LOSS RISK** in `{c['product']}`: {', '.join(f'`{x}`' for x in c['data_loss_risk'])}")
+    if risky:
+        head.append("")
+    if entries:
+        head += ["| product | stack | type | add | modify | replace | remove | change set |", "|---|---|---|---|---|---|---|---|"]
+        for c, r in entries:
+            counts = " | ".join(str(c["counts"][k]) for k in KINDS)
+            kept = f"`{r['change_set_name']}`" if r and r.get("change_set_name") else "-"
+            head.append(f"| `{c['product']}` | `{c['stack']}` | {'-' if c['no_changes'] else c['change_type']} | {counts} | {kept} |")
+        head.append("")
+    head.append("Merging executes exactly these kept change sets (`mlprov deploy-product --reviewed`); if the template, "
+                "its parameters or the stack change after this preview, the deploy stops and waits for approval.")
+    text = "\n".join(head) + "\n"
+    sections = [_section(c, r) for c, r in entries if not c["no_changes"]]
+    for i, section in enumerate(sections):
+        note = (f"\n_{len(sections) - i} product(s)' details not shown (comment limit of {limit} characters); "
+                "the job summary has them all._\n")
+        if not full and len(text) + len(section) + 2 + len(note) > limit:
+            return text + note
+        text += "\n" + section + "\n"
+    return text
+
+
+def drift_issue(reports_dir: Path, products: list[str] | None = None, limit: int = LIMIT) -> tuple[str, bool]:
+    """The drift issue's body and whether any product drifted."""
+    entries = load(reports_dir, "drift.json", products)
+    drifted = [(f, d) for f, d in entries if d["drifted"]]
+    head = [DRIFT_MARKER, "## mlprov drift report", "",
+            f"{len(entries)} product(s) checked: **{len(drifted)} drifted**.", "",
+            "| product | stack | drifted | deleted | in sync | not checked | coverage |", "|---|---|---|---|---|---|---|"]
+    for _f, d in entries:
+        c = d["counts"]
+        head.append(f"| `{d['product']}` | `{d['stack']}` | {c['DRIFTED']} | {c['DELETED']} | {c['IN_SYNC']} | "
+                    f"{c['NOT_CHECKED']} | {d['coverage_percent']}% |")
+    text = "\n".join(head) + "\n"
+    for i, (folder, d) in enumerate(drifted):
+        md = (folder / "drift.md").read_text(encoding="utf-8").replace("<!-- mlprov:drift -->\n", "")
+        section = f"<details><summary><code>{d['product']}</code></summary>\n\n{md}\n</details>"
+        note = f"\n_{len(drifted) - i} drifted product(s)' details not shown (issue size limit); see the run's reports._\n"
+        if len(text) + len(section) + 2 + len(note) > limit:
+            return text + note, bool(drifted)
+        text += "\n" + section + "\n"
+    return text, bool(drifted)
