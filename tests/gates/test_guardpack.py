@@ -111,7 +111,7 @@ def test_rule_passes_its_own_cfn_guard_tests(rule: GuardRule) -> None:
     assert done.returncode == 0, done.stdout + done.stderr
     report = json.loads(done.stdout)
     assert len(report["test_cases"]) == len(cases)
-    assert all(not case["failed_rules"] for case in report["test_cases"])
+    assert all(not case["failed_rules"] and case["passed_rules"] for case in report["test_cases"])
 
 
 @pytest.mark.slow
