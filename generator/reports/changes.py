@@ -58,7 +58,8 @@ def fetch(args: argparse.Namespace, product: Product, text: str, template: dict[
         if current is None or current["StackStatus"] in {"REVIEW_IN_PROGRESS", "DELETE_COMPLETE"}:
             return PreviewState(NO_STACK, NO_STACK_TEXT)
         cs, preview = plan(aws, product, text, template, stack.Poller(local=aws.target.is_local))
-        changeset.delete(aws.cfn, cs)
+        if not cs.no_changes:  # a no-changes set was deleted already when it was created
+            changeset.delete(aws.cfn, cs)
     except MlprovError as exc:
         return PreviewState(FAILED, f"change preview failed: {exc.message}")
     except Exception as exc:

@@ -71,7 +71,8 @@ def test_verdict_and_findings_sorted_worst_first_with_waivers() -> None:
     text = page.text
     assert "BLOCKED — 1 reason(s)" in text and "3 open gate finding(s): 1 high, 1 medium, 1 low" in text
     assert text.index("CKV_AWS_111") < text.index("CKV_AWS_173") < text.index("I3042")
-    assert "products/globalbank-prod-b002-eu-west-1-demand-forecasting-ml-codecommit-standalone-direct/template.yaml:560" in text
+    assert "template.yaml:560" in text
+    assert {"class": "mono", "title": f"products/{ENTERPRISE}/template.yaml"} in page.elements("td")
     assert "access logs go to the org bucket" in text and "2027-03-31" in text and "active" in text
     assert "cfn-guard 3.1.1" in text
 
