@@ -1,4 +1,5 @@
-"""A moto server for the AWS tests (one per session), credentials that cannot reach AWS, scratch repositories."""
+"""The embedded local AWS for the AWS tests (one per session, full templates), credentials that cannot reach AWS,
+scratch repositories."""
 
 from __future__ import annotations
 
@@ -13,25 +14,19 @@ import pytest
 import yaml
 
 from generator.config.loader import load_product
+from generator.local_aws import LocalAws
 from generator.render.engine import render
-from tests.aws.moto_support import patch_moto_change_set_outputs, reduce
 
 REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="session")
 def endpoint() -> Iterator[str]:
-    from moto.server import ThreadedMotoServer
-
     for key, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}.items():
         os.environ[key] = value
     os.environ.pop("AWS_PROFILE", None)
-    patch_moto_change_set_outputs()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    yield f"http://{host}:{port}"
-    server.stop()
+    with LocalAws() as aws:
+        yield aws.endpoint
 
 
 def client(endpoint: str, service: str, region: str) -> Any:
@@ -50,7 +45,7 @@ def scratch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def install(scratch: Path, name: str, edit: dict[str, Any] | None = None, network: dict[str, Any] | None = None,
             as_name: str | None = None) -> Path:
-    """Copy products/<name>.yaml into the scratch repo (with edits) and commit its (moto-reduced) template."""
+    """Copy products/<name>.yaml into the scratch repo (with edits) and commit its full template."""
     data = yaml.safe_load((REPO / "products" / f"{name}.yaml").read_text())
     data.update(edit or {})
     if network:
@@ -63,7 +58,6 @@ def install(scratch: Path, name: str, edit: dict[str, Any] | None = None, networ
 
 def write_template(path: Path, mutate: Any = None) -> dict[str, Any]:
     _text, template = render(load_product(path))
-    template = reduce(template)
     if mutate:
         mutate(template)
     folder = path.with_suffix("")

@@ -1,5 +1,6 @@
-"""End to end on the local endpoint, one config per tier: deploy -> outputs and SSM verified -> show-changes
-(modify, then a replacement) -> out-of-band edits -> check-drift reports each -> delete, retained stores remain."""
+"""End to end on the embedded local AWS with the full templates, one config per tier: deploy -> every resource
+read back, outputs and SSM verified -> show-changes (modify, then a replacement) -> out-of-band edits ->
+check-drift reports each -> delete, retained stores remain."""
 
 from __future__ import annotations
 
@@ -31,6 +32,36 @@ def _physical(cfn: Any, stack: str, logical_id: str) -> str:
     return str(next(r["PhysicalResourceId"] for r in summaries if r["LogicalResourceId"] == logical_id))
 
 
+def _read_back(endpoint: str, region: str, stack: str, name: str) -> None:
+    """The types plain moto's CloudFormation lacks were really created: boto3 reads each one back."""
+    cfn = client(endpoint, "cloudformation", region)
+    by_type: dict[str, list[str]] = {}
+    for r in cfn.list_stack_resources(StackName=stack)["StackResourceSummaries"]:
+        by_type.setdefault(r["ResourceType"], []).append(r["PhysicalResourceId"])
+    group = by_type["AWS::SageMaker::ModelPackageGroup"][0]
+    described = client(endpoint, "sagemaker", region).describe_model_package_group(ModelPackageGroupName=stack)
+    assert described["ModelPackageGroupArn"] == group
+    projects = client(endpoint, "codebuild", region).batch_get_projects(names=by_type["AWS::CodeBuild::Project"])["projects"]
+    assert sorted(p["name"] for p in projects) == [f"{stack}-build", f"{stack}-deploy"]
+    for pipeline in by_type["AWS::CodePipeline::Pipeline"]:
+        stages = client(endpoint, "codepipeline", region).get_pipeline(name=pipeline)["pipeline"]["stages"]
+        assert [s["name"] for s in stages][:1] == ["Source"] and len(stages) == 2
+    repos = client(endpoint, "codecommit", region)
+    ids = sorted(repos.get_repository(repositoryName=f"{stack}-model-{kind}")["repositoryMetadata"]["repositoryId"]
+                 for kind in ("build", "deploy"))
+    assert ids == sorted(by_type["AWS::CodeCommit::Repository"])  # Ref of a repository is its id, as on AWS
+    if name != ENTERPRISE:
+        return
+    alarm = client(endpoint, "cloudwatch", region).describe_alarms(AlarmNames=by_type["AWS::CloudWatch::Alarm"])["MetricAlarms"][0]
+    assert alarm["AlarmActions"] == by_type["AWS::SNS::Topic"]
+    filters = client(endpoint, "logs", region).describe_metric_filters(logGroupName=by_type["AWS::Logs::LogGroup"][0])["metricFilters"]
+    assert sorted(f["filterName"] for f in filters) == sorted(by_type["AWS::Logs::MetricFilter"])
+    subs = client(endpoint, "sns", region).list_subscriptions_by_topic(TopicArn=by_type["AWS::SNS::Topic"][0])["Subscriptions"]
+    assert [s["SubscriptionArn"] for s in subs] == by_type["AWS::SNS::Subscription"]
+    policy = json.loads(client(endpoint, "s3", region).get_bucket_policy(Bucket=by_type["AWS::S3::BucketPolicy"][0])["Policy"])
+    assert [s["Sid"] for s in policy["Statement"]] == ["DenyInsecureTransport", "DenyUploadsNotEncryptedWithKms"]
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("name", [STARTER, PROFESSIONAL, ENTERPRISE])
 def test_lifecycle(name: str, endpoint: str, scratch: Path, monkeypatch: pytest.MonkeyPatch,
@@ -53,6 +84,8 @@ def test_lifecycle(name: str, endpoint: str, scratch: Path, monkeypatch: pytest.
     assert "stack policy: replace/delete denied on" in out
     tags = {t["Key"]: t["Value"] for t in cfn.describe_stacks(StackName=stack)["Stacks"][0]["Tags"]}
     assert tags["mlprov:product"] == stack
+
+    _read_back(endpoint, region, stack, name)
 
     # a second deploy without edits: no changes
     assert run_cli(monkeypatch, "deploy-product", str(config), "--force", *aws) == 0

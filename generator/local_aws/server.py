@@ -1,0 +1,89 @@
+"""The embedded local AWS: a moto server on 127.0.0.1 in this process, with our CloudFormation models registered
+and moto's CloudFormation gaps patched (both need the server in the same process as the models)."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import socket
+from collections.abc import Iterator
+from types import TracebackType
+from typing import Any
+
+from generator.errors import UserError
+from generator.local_aws.patches import apply_patches
+from generator.local_aws.registry import register_models
+
+HOST = "127.0.0.1"
+DUMMY_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
+ACCOUNT_ID = "123456789012"  # moto's default account, the one the example configs use
+
+
+def _check_free(port: int) -> None:
+    """moto's threaded server waits forever when its port is taken: find that out first."""
+    if port == 0:
+        return
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        try:
+            probe.bind((HOST, port))
+        except OSError as exc:
+            raise UserError(f"port {port} on {HOST} is not free: {exc.strerror}",
+                            hint="pick another with --port N (0 picks a free one)") from exc
+
+
+class LocalAws:
+    """``with LocalAws(port) as aws: aws.endpoint`` — the server runs until the block ends."""
+
+    def __init__(self, port: int = 0, *, request_log: bool = False) -> None:
+        self.port = port
+        self.request_log = request_log
+        self.endpoint = ""
+        self._server: Any = None
+
+    def start(self) -> str:
+        _check_free(self.port)
+        register_models()
+        apply_patches()
+        from moto.server import ThreadedMotoServer  # noqa: PLC0415
+
+        # werkzeug logs every request, and a traceback for each API moto lacks (DetectStackDrift: expected)
+        logging.getLogger("werkzeug").setLevel(logging.INFO if self.request_log else logging.CRITICAL)
+
+        self._server = ThreadedMotoServer(ip_address=HOST, port=self.port, verbose=False)
+        self._server.start()
+        host, port = self._server.get_host_and_port()
+        self.port = int(port)
+        self.endpoint = f"http://{host}:{port}"
+        return self.endpoint
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.stop()
+            self._server = None
+
+    def __enter__(self) -> LocalAws:
+        self.start()
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        self.stop()
+
+
+@contextlib.contextmanager
+def dummy_credentials() -> Iterator[None]:
+    """Credentials that can only work on the local endpoint, for this process while the block runs; the
+    environment is restored afterwards (a profile in use is set aside, not changed)."""
+    keys = [*DUMMY_CREDENTIALS, "AWS_SESSION_TOKEN", "AWS_PROFILE"]
+    saved = {k: os.environ.get(k) for k in keys}
+    for key in ("AWS_SESSION_TOKEN", "AWS_PROFILE"):
+        os.environ.pop(key, None)
+    os.environ.update(DUMMY_CREDENTIALS)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
