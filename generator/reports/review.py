@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fnmatch
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -50,6 +51,18 @@ def _waived(gate: GateResult | None, today: date) -> list[tuple[Finding, Waiver,
     return [(f, w, w.expires < today) for f, w in sorted(gate.waived, key=lambda fw: (fw[1].expires, fw[1].rule_id))]
 
 
+def in_force(gate: GateResult | None, product: Product, today: date) -> list[tuple[Waiver, bool]]:
+    """The waivers of waivers.yaml that cover this product (glob and tiers), with whether each has expired.
+    Read defensively: older gate results carry no ``active_waivers``."""
+    waivers: list[Waiver] = list(getattr(gate, "active_waivers", []) or [])
+    out = []
+    for w in waivers:
+        tiers = getattr(w, "tiers", ()) or ()
+        if fnmatch.fnmatchcase(product.name, w.product) and (not tiers or product.tier in tiers):
+            out.append((w, w.expires < today))
+    return sorted(out, key=lambda wx: (wx[0].expires, wx[0].rule_id))
+
+
 def html(review: Review) -> str:
     template = review.template
     groups = resources.grouped(template)
@@ -69,6 +82,8 @@ def html(review: Review) -> str:
         gate_note=review.gate_note,
         findings=_findings(review.gate),
         waived=_waived(review.gate, review.today),
+        in_force=in_force(review.gate, review.product, review.today),
+        gate_warnings=list(getattr(review.gate, "warnings", []) or []),
         preview=review.preview,
         version=__version__,
         generated=review.generated.strftime("%Y-%m-%d %H:%M:%S UTC"),
