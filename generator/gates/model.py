@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from enum import Enum
+from enum import StrEnum
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     """Severity of a finding, ordered from worst."""
 
     CRITICAL = "critical"
@@ -17,7 +17,7 @@ class Severity(str, Enum):
     INFO = "info"
 
 
-class Tool(str, Enum):
+class Tool(StrEnum):
     """The tools a gate runs (the SARIF file has one run per tool)."""
 
     CFN_LINT = "cfn-lint"
@@ -30,7 +30,7 @@ class Finding:
     """One problem one tool found in one product's template.
 
     ``rule_id`` is the tool's own id (cfn-lint ``E3012``, guard rule name such as ``MLPROV_KMS_ROTATION`` or
-    ``CT_S3_PR_1``, checkov ``CKV_AWS_18``); ``pack`` names the rule pack for cfn-guard (``mlprov`` or
+    ``CT.S3.PR.1``, checkov ``CKV_AWS_18``); ``pack`` names the rule pack for cfn-guard (``mlprov`` or
     ``control-tower``) and is empty for the other tools. ``resource`` is the logical id, empty when the finding
     is about the whole template.
     """
@@ -56,7 +56,8 @@ class Finding:
 class Waiver:
     """One entry of ``waivers.yaml``: a finding that truly does not apply, owned and dated.
 
-    ``product`` and ``resource`` are fnmatch globs (``*`` matches every product or resource).
+    ``product`` and ``resource`` are fnmatch globs (``*`` matches every product or resource); ``tiers`` narrows
+    the products to those tiers (empty: every tier). ``index`` is the entry's 1-based position in the file.
     """
 
     rule_id: str
@@ -65,6 +66,21 @@ class Waiver:
     owner: str
     justification: str
     expires: date
+    tiers: tuple[str, ...] = ()
+    index: int = 0
+
+    def label(self) -> str:
+        return f"waivers.yaml entry {self.index} ({self.rule_id})"
+
+
+@dataclass
+class ToolRun:
+    """What one tool did in a gate run: templates scanned, served from the cache, and seconds spent."""
+
+    version: str = ""
+    scanned: int = 0
+    cache_hits: int = 0
+    seconds: float = 0.0
 
 
 @dataclass
@@ -78,6 +94,10 @@ class GateResult:
     tool_versions: dict[str, str] = field(default_factory=dict)
     cache_hits: int = 0
     scanned: int = 0
+    active_waivers: list[Waiver] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # unused waivers and the like: reported, never failing
+    tools: dict[str, ToolRun] = field(default_factory=dict)
+    seconds: float = 0.0
 
     @property
     def clean(self) -> bool:

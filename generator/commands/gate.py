@@ -1,0 +1,83 @@
+"""``gate [PATHS...]``: cfn-lint, cfn-guard (our pack + Control Tower) and checkov over the products PATHS name.
+
+PATHS may be configs, product names, templates or product folders; none gates every product. Prints a table
+(or ``--format json|markdown|sarif``, ``--out FILE``) and always writes ``<reports>/gate/gate.{json,md,sarif}``.
+Exit 0 clean, 1 findings or waiver problems, 2 bad input.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from generator.commands import Command
+from generator.errors import ExitCode
+from generator.gates.engine import GateOptions, gate_targets
+from generator.gates.model import GateResult, Tool
+from generator.gates.report import to_json, to_markdown, to_text
+from generator.gates.sarif import to_sarif
+from generator.gates.targets import Target, resolve_targets
+from generator.paths import Repo, find_repo
+
+FORMATS = ("text", "json", "markdown", "sarif")
+
+
+def add_gate_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--format", choices=FORMATS, default="text", help="what to print (default: a table)")
+    parser.add_argument("--out", type=Path, help="write the chosen format to FILE instead of printing it")
+    parser.add_argument("--no-cache", action="store_true", help="scan every template again (the cache is .cache/gate/)")
+    parser.add_argument(
+        "--tool", action="append", choices=[t.value for t in Tool], help="run only this tool (repeatable; default: all three)"
+    )
+
+
+def render(result: GateResult, fmt: str, root: Path) -> str:
+    if fmt == "json":
+        return to_json(result)
+    if fmt == "markdown":
+        return to_markdown(result)
+    if fmt == "sarif":
+        return to_sarif(result, root)
+    return to_text(result)
+
+
+def write_reports(result: GateResult, reports_dir: Path, root: Path) -> Path:
+    folder = reports_dir / "gate"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "gate.json").write_text(to_json(result), encoding="utf-8")
+    (folder / "gate.md").write_text(to_markdown(result), encoding="utf-8")
+    (folder / "gate.sarif").write_text(to_sarif(result, root), encoding="utf-8")
+    return folder
+
+
+def gate_and_report(args: argparse.Namespace, repo: Repo, targets: list[Target]) -> int:
+    tools = tuple(Tool(t) for t in args.tool) if args.tool else tuple(Tool)
+    result = gate_targets(repo.root, targets, GateOptions(use_cache=not args.no_cache, tools=tools))
+    reports_dir: Path = getattr(args, "reports_dir", None) or repo.reports_dir
+    folder = write_reports(result, reports_dir, repo.root)
+    text = render(result, args.format, repo.root)
+    if args.out:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(text, encoding="utf-8")
+        print(to_text(result), end="")
+        print(f"wrote {args.out}")
+    else:
+        print(text, end="")
+    if args.format == "text" or args.out:
+        print(f"reports: {folder}/gate.{{json,md,sarif}}")
+    return int(ExitCode.OK if result.clean else ExitCode.FINDINGS)
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "paths", metavar="PATH", nargs="*", help="configs, product names, templates or product folders (default: every product)"
+    )
+    add_gate_options(parser)
+
+
+def run(args: argparse.Namespace) -> int:
+    repo = find_repo()
+    return gate_and_report(args, repo, resolve_targets(repo, args.paths))
+
+
+COMMAND = Command("gate", "cfn-lint + cfn-guard (our pack + Control Tower) + checkov over products, with waivers", configure, run)

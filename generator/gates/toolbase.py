@@ -1,0 +1,98 @@
+"""What the engine needs from each tool runner, and the helpers they share (version lookup, one batch process)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from generator.errors import UserError
+from generator.gates.model import Finding, Tool
+from generator.gates.targets import Target
+
+
+class Runner(Protocol):
+    """One tool: how to scan many templates in ONE process, and how to read its output back."""
+
+    tool: Tool
+    version: str
+    fingerprint: str  # changes whenever the tool, its rules or result-changing options change
+
+    def command(self, targets: list[Target]) -> list[str]: ...
+
+    def env(self) -> dict[str, str]: ...
+
+    def parse(self, out: ToolOutput, targets: list[Target]) -> dict[str, list[Finding]]:
+        """Findings per target product (every given target has an entry, maybe empty)."""
+        ...
+
+
+@dataclass(frozen=True)
+class ToolOutput:
+    returncode: int
+    stdout: str
+    stderr: str
+    seconds: float
+
+
+def run_batch(runner: Runner, targets: list[Target]) -> ToolOutput:
+    """Run the tool once over all targets, in an empty working directory (no stray config files are read)."""
+    cmd = runner.command(targets)
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="mlprov-gate-") as cwd:
+        try:
+            proc = subprocess.run(cmd, cwd=cwd, env=runner.env(), capture_output=True, text=True, check=False)
+        except OSError as exc:
+            raise UserError(f"{runner.tool.value}: cannot run {cmd[0]}: {exc.strerror}", hint="run 'make setup'") from None
+    return ToolOutput(proc.returncode, proc.stdout, proc.stderr, time.perf_counter() - started)
+
+
+def tool_failed(tool: Tool, out: ToolOutput, hint: str) -> UserError:
+    lines = [ln for ln in (out.stderr or out.stdout).strip().splitlines() if ln.strip()]
+    last = lines[-1][:300] if lines else "no output"
+    return UserError(f"{tool.value} failed (exit {out.returncode}): {last}", hint=hint)
+
+
+def base_env(**extra: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(extra)
+    return env
+
+
+def cached_version(cache_dir: Path, executable: Path, argv: list[str]) -> str:
+    """``argv`` (a ``--version`` call) output's last word, remembered per executable path, size and mtime."""
+    try:
+        st = executable.stat()
+    except OSError:
+        raise UserError(f"{executable}: not found", hint="run 'make setup'") from None
+    key = f"{executable.resolve()}:{st.st_size}:{st.st_mtime_ns}"
+    store = cache_dir / "versions.json"
+    try:
+        known: dict[str, str] = json.loads(store.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        known = {}
+    if key in known:
+        return known[key]
+    proc = subprocess.run(argv, capture_output=True, text=True, check=False)
+    words = proc.stdout.strip().split()
+    if proc.returncode != 0 or not words:
+        raise UserError(f"{executable}: '--version' failed (exit {proc.returncode})", hint="reinstall it with 'make setup'")
+    known[key] = words[-1]
+    store.parent.mkdir(parents=True, exist_ok=True)
+    store.write_text(json.dumps(known, indent=1), encoding="utf-8")
+    return words[-1]
+
+
+def by_path(targets: list[Target]) -> dict[str, Target]:
+    """Targets indexed by every spelling of their template path a tool may print back."""
+    index: dict[str, Target] = {}
+    for t in targets:
+        index[str(t.template)] = t
+        index[str(t.template).lstrip("/")] = t
+        index[os.path.realpath(t.template)] = t
+    return index
