@@ -13,6 +13,7 @@ from tests.reports.htmlparse import read
 from tests.reports.support import (
     ENTERPRISE,
     IMG,
+    REPO,
     SCRIPT,
     STARTER,
     TIERS,
@@ -36,9 +37,15 @@ def test_environment_escapes_everything_and_refuses_undefined_names() -> None:
     assert env.from_string("{{ v }}").render(v=SCRIPT) == "&lt;script&gt;alert(1)&lt;/script&gt;"
 
 
-def test_every_tier_page_is_self_contained() -> None:
-    for name in TIERS:
+def test_every_shipped_product_page_is_self_contained_and_lists_every_resource() -> None:
+    names = [p.stem for p in sorted((REPO / "products").glob("*.yaml"))]
+    assert len(names) == 24 and set(TIERS) <= set(names)
+    for name in names:
         page = read(html(review(name, clean_gate(name))))
+        resources = template(name)["Resources"]
+        assert [a["data-id"] for tag, a in page.tags if tag == "g" and a.get("class") == "node"] == \
+            [n.id for n in graph.layout(template(name)).nodes]
+        assert set(resources) <= set(page.texts)  # each logical id is a text node of its own (table and graph)
         assert page.elements("script") == [] and page.elements("link") == [] and page.elements("img") == []
         assert page.urls() == [] and page.handlers() == []
         assert len(page.elements("style")) == 1 and len(page.elements("svg")) >= 1
