@@ -17,6 +17,7 @@ from generator.errors import MlprovError
 SHOWN, NO_STACK, NOT_REQUESTED, FAILED = "shown", "no-stack", "not-requested", "failed"
 NO_STACK_TEXT = "no stack deployed: preview not available"
 NOT_REQUESTED_TEXT = "no AWS endpoint or credentials given: preview not available"
+SKIPPED_TEXT = "preview skipped (--no-preview)"
 CREDENTIAL_ENV = ("AWS_ENDPOINT_URL", "AWS_PROFILE", "AWS_ACCESS_KEY_ID", "AWS_WEB_IDENTITY_TOKEN_FILE",
                    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI")
 
@@ -36,8 +37,6 @@ class PreviewState:
 def requested(args: argparse.Namespace) -> bool:
     """True when the command line or the environment names an endpoint or credentials (never probes the
     instance metadata service on its own)."""
-    if getattr(args, "no_preview", False):
-        return False
     if getattr(args, "endpoint_url", None) or getattr(args, "profile", None):
         return True
     return any(os.environ.get(k) for k in CREDENTIAL_ENV)
@@ -45,6 +44,8 @@ def requested(args: argparse.Namespace) -> bool:
 
 def fetch(args: argparse.Namespace, product: Product, text: str, template: dict[str, Any]) -> PreviewState:
     """The preview against the deployed stack, or why there is none. AWS failures become a FAILED state."""
+    if getattr(args, "no_preview", False):
+        return PreviewState(NOT_REQUESTED, SKIPPED_TEXT)
     if not requested(args):
         return PreviewState(NOT_REQUESTED, NOT_REQUESTED_TEXT)
     from generator.aws import changeset, stack  # noqa: PLC0415 - boto3 only when AWS is asked
