@@ -27,7 +27,10 @@ def _read(path: Path) -> dict[str, Any] | None:
 
 def load(reports_dir: Path, name: str, products: list[str] | None = None) -> list[tuple[Path, dict[str, Any]]]:
     """``(folder, data)`` for each ``<reports>/<product>/<name>``, in product order (``products``: only those)."""
-    folders = [reports_dir / p for p in products] if products else sorted(p for p in reports_dir.iterdir() if p.is_dir())
+    if products is None:
+        folders = sorted(p for p in reports_dir.iterdir() if p.is_dir()) if reports_dir.is_dir() else []
+    else:
+        folders = [reports_dir / p for p in products]
     out = []
     for folder in folders:
         data = _read(folder / name)

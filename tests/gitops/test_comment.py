@@ -114,3 +114,11 @@ def test_cli_writes_the_body_and_the_full_summary(tmp_path: Path, monkeypatch: p
     assert summary.read_text() == "earlier step\n" + plan_comment(reports, full=True) + "\n"
     assert run_cli(monkeypatch, "--reports-dir", str(reports), "comment-body", "plan", "--products", "alpha beta") == 0
     assert capsys.readouterr().out == plan_comment(reports, ["alpha"])
+
+
+def test_no_products_previewed(tmp_path: Path) -> None:
+    """A push that leaves the PR affecting no product still updates the comment, saying so."""
+    _write(tmp_path, _preview("alpha", 1))
+    for body in (plan_comment(tmp_path, []), plan_comment(tmp_path / "missing")):
+        assert body.splitlines()[3] == "0 product(s) previewed: **0** with changes, 0 without."
+        assert "<details>" not in body and "| product |" not in body
