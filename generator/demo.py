@@ -1,41 +1,145 @@
 """``make demo``: the main job on a fresh clone, end to end, printing where its reports are.
 
+Static checks first (validate, render --check, policy, resources, gates when installed), then the deploy
+lifecycle of one product per tier on the embedded local AWS (dummy credentials, in this process only):
+show-changes -> deploy -> check-drift (clean); for the enterprise product also an out-of-band edit -> check-drift
+(drift found: exit 1 is the expected answer) -> test-deploy and delete of the test stack; then delete-product.
 Steps that need parts not installed are reported as skipped with the reason, never silently dropped.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from generator.cli import main as mlprov
 from generator.paths import find_repo
 
 DEMO_PRODUCT = "globalbank-prod-b002-eu-west-1-demand-forecasting-ml-codecommit-standalone-direct"
+# One product per tier whose committed template deploys unchanged on the local endpoint (the enterprise one
+# reads its VPC from SSM and imports its security group, both of which the fixtures seed).
+LIFECYCLE = (
+    "startupco-dev-s001-us-east-1-fraud-detection-ml-codecommit",
+    "techcorp-prod-a001-us-west-2-customer-churn-ml-codecommit",
+    "globalbank-prod-b003-eu-west-1-demand-forecasting-ml-codecommit-existing-ssm",
+)
+TEST_SUFFIX = "t0de300"
 
 
-def _step(title: str, argv: list[str]) -> int:
-    print(f"\n=== {title}: mlprov {' '.join(argv)}", flush=True)
-    return mlprov(argv)
+@dataclass
+class Step:
+    title: str
+    argv: list[str]
+    expect: int = 0
+    why: str = ""
+
+
+class DemoFailed(Exception):
+    def __init__(self, title: str, code: int) -> None:
+        super().__init__(title)
+        self.title, self.code = title, code
+
+
+def _run(step: Step) -> None:
+    print(f"\n=== {step.title}: mlprov {' '.join(step.argv)}", flush=True)
+    code = mlprov(step.argv)
+    if code != step.expect:
+        raise DemoFailed(step.title, code)
+    if step.expect:
+        print(f"--- exit {code}, as expected: {step.why}", flush=True)
+
+
+def gate_installed() -> bool:
+    """The gate action exists in this checkout (its engine and command modules, and it is registered)."""
+    if not all(importlib.util.find_spec(m) for m in ("generator.gates.engine", "generator.commands.gate")):
+        return False
+    from generator.commands import MODULES  # noqa: PLC0415
+
+    return "gate" in MODULES
+
+
+def static_steps(reports: Path) -> list[Step]:
+    return [
+        Step("validate every product config", ["validate-config"]),
+        Step("committed renderings are current", ["render", "--check"]),
+        Step("least-privilege deployer policy",
+             ["create-policy", DEMO_PRODUCT, "--out", str(reports / "demo" / "deployer-policy.json")]),
+        Step("resources of one product", ["show-product", DEMO_PRODUCT]),
+    ]
+
+
+def lifecycle_steps(endpoint: str, tamper: Callable[[], None]) -> list[Step | Callable[[], None]]:
+    aws = ["--endpoint-url", endpoint]
+    out: list[Step | Callable[[], None]] = []
+    *others, enterprise = LIFECYCLE
+    for name in LIFECYCLE:
+        out += [Step(f"preview {name}", ["show-changes", name, *aws]),
+                Step(f"deploy {name}", ["deploy-product", name, "--force", *aws]),
+                Step(f"drift of {name} (in sync)", ["check-drift", name, *aws])]
+    out += [tamper,
+            Step(f"drift of {enterprise} after the out-of-band edits", ["check-drift", enterprise, *aws], expect=1,
+                 why="check-drift reports the edits as drift"),
+            Step(f"test deploy of {enterprise}", ["test-deploy", enterprise, "--suffix", TEST_SUFFIX, *aws])]
+    test_stack = f"globalbank-prod-b003-euw1-demand-forecasting-ml-{TEST_SUFFIX}"
+    out.append(Step("delete the test stack", ["delete-product", enterprise, "--stack-name", test_stack, "--force", *aws]))
+    out += [Step(f"delete {name}", ["delete-product", name, "--force", *aws]) for name in (*others, enterprise)]
+    return out
+
+
+def _lifecycle(reports: Path) -> int:
+    from generator.commands._common import product  # noqa: PLC0415
+    from generator.local_aws import LocalAws, dummy_credentials  # noqa: PLC0415
+    from generator.local_aws.fixtures import boto3_clients, seed  # noqa: PLC0415
+
+    count = 0
+    with dummy_credentials(), LocalAws() as local:
+        print(f"\n=== embedded local AWS on {local.endpoint}", flush=True)
+        clients = boto3_clients(local.endpoint)
+        for name in LIFECYCLE:
+            for line in seed(product(name), clients).created:
+                print(f"seeded for {name}: {line}")
+        enterprise = product(LIFECYCLE[-1])
+
+        def tamper() -> None:
+            stack, region = enterprise.names.stack, enterprise.region
+            print(f"\n=== out-of-band edits with boto3 on {stack}", flush=True)
+            param = f"/mlprov/{stack}/ModelPackageGroupArn"
+            clients("ssm", region).put_parameter(Name=param, Value="tampered", Overwrite=True)
+            bucket = clients("ssm", region).get_parameter(Name=f"/mlprov/{stack}/BucketName")["Parameter"]["Value"]
+            clients("s3", region).put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Suspended"})
+            print(f"changed SSM parameter {param}; suspended versioning of bucket {bucket}")
+
+        for item in lifecycle_steps(local.endpoint, tamper):
+            if isinstance(item, Step):
+                _run(item)
+                count += 1
+            else:
+                item()
+    print(f"\nreports of the lifecycle: {', '.join(str(reports / n) for n in LIFECYCLE)}")
+    return count
 
 
 def run() -> int:
     repo = find_repo()
     reports = Path(os.environ.get("MLPROV_REPORTS_DIR", repo.reports_dir))
-    steps: list[tuple[str, Callable[[], int]]] = [
-        ("validate every product config", lambda: _step("validate", ["validate-config"])),
-        ("committed renderings are current", lambda: _step("render check", ["render", "--check"])),
-    ]
-    steps.append(("least-privilege deployer policy", lambda: _step("policy", ["create-policy", DEMO_PRODUCT,
-                                                                          "--out", str(reports / "demo" / "deployer-policy.json")])))
-    steps.append(("resources of one product", lambda: _step("show", ["show-product", DEMO_PRODUCT])))
-    for title, fn in steps:
-        code = fn()
-        if code != 0:
-            print(f"\ndemo FAILED at: {title} (exit {code}); reports and logs: {reports}")
-            return code
-    print(f"\ndemo OK: {len(steps)} step(s). Reports and logs: {reports}")
+    steps = static_steps(reports)
+    try:
+        for step in steps:
+            _run(step)
+        done = len(steps)
+        if gate_installed():
+            _run(Step("gates (cfn-lint, cfn-guard, checkov)", ["gate", DEMO_PRODUCT]))
+            done += 1
+        else:
+            print("\n=== gates: skipped: gate not installed", flush=True)
+        done += _lifecycle(reports)
+    except DemoFailed as failed:
+        print(f"\ndemo FAILED at: {failed.title} (exit {failed.code}); reports and logs: {reports}")
+        return failed.code or 1
+    print(f"\ndemo OK: {done} step(s). Reports and logs: {reports}")
     return 0
 
 

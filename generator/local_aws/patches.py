@@ -10,6 +10,8 @@ Each patch is idempotent, wraps moto's own code (original behaviour first, then 
 - KMS key: moto stores a ``KeyPolicy`` given as a JSON object unserialised (the key then cannot be read back) and
   expects tags as TagKey/TagValue; AWS takes an object and Key/Value. Also updates in place (AWS does).
 - SSM parameter: CloudFormation gives Tags as a map; moto expects a Key/Value list.
+- S3 bucket: moto applies only BucketEncryption and Tags; VersioningConfiguration, PublicAccessBlockConfiguration and
+  OwnershipControls (the governed settings drift checks read) are applied here, on create and in-place update.
 - log group: moto drops ``KmsKeyId`` (reads ``kmsKeyId``); updates of retention and tags happen in place.
 - updates without support: for a type moto cannot update, moto replaces the resource in the stack by ``None``
   (every later Ref to it then resolves to nothing); the resource is kept and updated where we know how.
@@ -100,6 +102,39 @@ def _ssm_create(original: Any) -> Any:
         return original(cls, resource_name, {**cloudformation_json, "Properties": props}, account_id, region_name, **kwargs)
 
     return create
+
+
+def _bucket_settings(bucket: Any, props: dict[str, Any], account_id: str) -> None:
+    from moto.s3.models import s3_backends  # noqa: PLC0415
+
+    backend, name = s3_backends[account_id]["aws"], bucket.name
+    if "VersioningConfiguration" in props:
+        backend.put_bucket_versioning(name, str(props["VersioningConfiguration"].get("Status", "Suspended")))
+    if props.get("PublicAccessBlockConfiguration"):
+        backend.put_public_access_block(name, {k: str(bool(v)).lower() for k, v in props["PublicAccessBlockConfiguration"].items()})
+    rules = (props.get("OwnershipControls") or {}).get("Rules") or []
+    if rules:
+        backend.put_bucket_ownership_controls(name, rules[0]["ObjectOwnership"])
+
+
+def _bucket_create(original: Any) -> Any:
+    def create(cls: Any, resource_name: str, cloudformation_json: Any, account_id: str, region_name: str, **kwargs: Any) -> Any:
+        bucket = original(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs)
+        _bucket_settings(bucket, cloudformation_json.get("Properties") or {}, account_id)
+        return bucket
+
+    return create
+
+
+def _bucket_update(original: Any) -> Any:
+    def update(cls: Any, original_resource: Any, new_resource_name: str, cloudformation_json: Any, account_id: str,  # noqa: PLR0917
+               region_name: str) -> Any:
+        bucket = original(cls, original_resource, new_resource_name, cloudformation_json, account_id, region_name)
+        if bucket is original_resource:  # in place (a replacement went through create)
+            _bucket_settings(bucket, cloudformation_json.get("Properties") or {}, account_id)
+        return bucket
+
+    return update
 
 
 def _log_group_create(original: Any) -> Any:
@@ -224,12 +259,16 @@ def apply_patches() -> dict[str, str]:
     from moto.iam.models import ManagedPolicy, Role  # noqa: PLC0415
     from moto.kms.models import Key  # noqa: PLC0415
     from moto.logs.models import LogGroup  # noqa: PLC0415
+    from moto.s3.models import FakeBucket  # noqa: PLC0415
     from moto.ssm.models import Parameter  # noqa: PLC0415
 
     _once(cfn_models.ChangeSet, "apply", _change_set_apply, "refresh template, outputs and exports; resolve imports")
     _once(Key, "create_from_cloudformation_json", _kms_create, "KeyPolicy object and Key/Value tags", classmethod_=True)
     _once(Key, "update_from_cloudformation_json", _kms_update, "update a key in place", classmethod_=True)
     _once(Parameter, "create_from_cloudformation_json", _ssm_create, "Tags given as a map", classmethod_=True)
+    _once(FakeBucket, "create_from_cloudformation_json", _bucket_create, "versioning, public-access block, ownership",
+          classmethod_=True)
+    _once(FakeBucket, "update_from_cloudformation_json", _bucket_update, "the same on in-place updates", classmethod_=True)
     _once(LogGroup, "create_from_cloudformation_json", _log_group_create, "keep KmsKeyId", classmethod_=True)
     _once(parsing, "parse_and_update_resource", _update_keeps_resource, "keep (and update) resources moto cannot update")
     _once(Role, "create_from_cloudformation_json", _role_create, "attach ManagedPolicyArns", classmethod_=True)

@@ -1,0 +1,117 @@
+"""Seed the local endpoint with what a product config references but its stack does not create.
+
+- starter: the existing ``artifact_bucket``; professional/enterprise: the optional ``access_log_bucket``;
+- enterprise, ``vpc_resolution: ssm``: a VPC with two subnets, published under the config's SSM parameter names;
+- enterprise, ``vpc_resolution: direct``: a VPC with two subnets; their ids are returned (moto makes up ids, so a
+  config naming fixed ids must be pointed at these: :func:`point_at`);
+- enterprise, ``security_group_mode: existing``: a security-group provisioner stack exporting a group under the
+  config's ``security_group_export`` name.
+
+Idempotent per region: what exists already is reused. Clients come from ``client(service, region)``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from generator.config.model import Product
+
+ClientFactory = Callable[[str, str], Any]
+VPC_CIDR = "10.20.0.0/16"
+SEED_TAG = "mlprov:local-fixture"
+
+
+@dataclass
+class Seeded:
+    """What :func:`seed` made (or found) for one product."""
+
+    created: list[str] = field(default_factory=list)
+    vpc_id: str = ""
+    subnet_ids: list[str] = field(default_factory=list)
+
+
+def _bucket(s3: Any, name: str, region: str, out: Seeded) -> None:
+    if name in {b["Name"] for b in s3.list_buckets().get("Buckets", [])}:
+        return
+    kwargs: dict[str, Any] = {} if region == "us-east-1" else {"CreateBucketConfiguration": {"LocationConstraint": region}}
+    s3.create_bucket(Bucket=name, **kwargs)
+    out.created.append(f"S3 bucket {name}")
+
+
+def _network(ec2: Any, out: Seeded) -> None:
+    found = ec2.describe_vpcs(Filters=[{"Name": f"tag:{SEED_TAG}", "Values": ["vpc"]}])["Vpcs"]
+    if found:
+        out.vpc_id = found[0]["VpcId"]
+        subnets = ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [out.vpc_id]}])["Subnets"]
+        out.subnet_ids = sorted(s["SubnetId"] for s in subnets)[:2]
+        return
+    tags = [{"ResourceType": "vpc", "Tags": [{"Key": SEED_TAG, "Value": "vpc"}]}]
+    out.vpc_id = ec2.create_vpc(CidrBlock=VPC_CIDR, TagSpecifications=tags)["Vpc"]["VpcId"]
+    out.subnet_ids = [ec2.create_subnet(VpcId=out.vpc_id, CidrBlock=f"10.20.{i}.0/24")["Subnet"]["SubnetId"] for i in (1, 2)]
+    out.created.append(f"VPC {out.vpc_id} with subnets {', '.join(out.subnet_ids)}")
+
+
+def _parameter(ssm: Any, name: str, value: str, kind: str, out: Seeded) -> None:
+    ssm.put_parameter(Name=name, Value=value, Type=kind, Overwrite=True)
+    out.created.append(f"SSM parameter {name} = {value}")
+
+
+def _sg_provisioner(cfn: Any, export: str, vpc_id: str, out: Seeded) -> None:
+    existing = {e["Name"] for page in cfn.get_paginator("list_exports").paginate() for e in page.get("Exports", [])}
+    if export in existing:
+        return
+    stack = "local-" + re.sub(r"[^A-Za-z0-9-]", "-", export.removesuffix("-SecurityGroupId"))[:100]
+    template = {
+        "Resources": {"Group": {"Type": "AWS::EC2::SecurityGroup", "Properties": {
+            "GroupDescription": "HTTPS inside the VPC (local fixture of the SG provisioner stack)", "VpcId": vpc_id,
+            "SecurityGroupIngress": [{"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "CidrIp": VPC_CIDR}]}}},
+        "Outputs": {"SecurityGroupId": {"Value": {"Fn::GetAtt": ["Group", "GroupId"]}, "Export": {"Name": export}}},
+    }
+    cfn.create_stack(StackName=stack, TemplateBody=json.dumps(template))
+    out.created.append(f"stack {stack} exporting {export}")
+
+
+def seed(product: Product, client: ClientFactory) -> Seeded:
+    """Create what ``product`` references in its region (see the module doc)."""
+    region, config, out = product.region, product.config, Seeded()
+    for key in ("artifact_bucket", "access_log_bucket"):
+        if config.get(key):
+            _bucket(client("s3", region), str(config[key]), region, out)
+    if product.tier != "enterprise":
+        return out
+    net = product.network
+    _network(client("ec2", region), out)
+    if net.get("vpc_resolution") == "ssm":
+        ssm = client("ssm", region)
+        _parameter(ssm, str(net["vpc_id_parameter"]), out.vpc_id, "String", out)
+        _parameter(ssm, str(net["subnet_ids_parameter"]), ",".join(out.subnet_ids), "StringList", out)
+    if net.get("security_group_mode") == "existing":
+        _sg_provisioner(client("cloudformation", region), str(net["security_group_export"]), out.vpc_id, out)
+    return out
+
+
+def point_at(config: dict[str, Any], seeded: Seeded) -> dict[str, Any]:
+    """A ``direct`` config with its network ids replaced by the seeded ones (other configs unchanged)."""
+    net = dict(config.get("network", {}))
+    if net.get("vpc_resolution") != "direct":
+        return config
+    net.update(vpc_id=seeded.vpc_id, subnet_ids=list(seeded.subnet_ids))
+    return {**config, "network": net}
+
+
+def boto3_clients(endpoint: str) -> ClientFactory:
+    """A client factory for ``endpoint`` (boto3 imported when called, never at import)."""
+    cache: dict[tuple[str, str], Any] = {}
+
+    def make(service: str, region: str) -> Any:
+        if (service, region) not in cache:
+            import boto3  # noqa: PLC0415
+
+            cache[service, region] = boto3.client(service, endpoint_url=endpoint, region_name=region)
+        return cache[service, region]
+
+    return make
