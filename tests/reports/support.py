@@ -34,13 +34,14 @@ def finding(rule: str = "MLPROV_S3_VERSIONING", severity: Severity = Severity.HI
 
 
 def waiver(rule: str = "CKV_AWS_18", expires: date = date(2027, 3, 31),
-           justification: str = "access logs go to the org bucket") -> Waiver:
-    return Waiver(rule, "globalbank-*", "ArtifactsBucket", "security@globalbank.example", justification, expires)
+           justification: str = "access logs go to the org bucket", product: str = ENTERPRISE) -> Waiver:
+    org = product.split("-", maxsplit=1)[0]
+    return Waiver(rule, f"{org}-*", "ArtifactsBucket", f"security@{org}.example", justification, expires)
 
 
 def clean_gate(product: str = ENTERPRISE, waived: int = 1) -> GateResult:
     pairs = [(Finding(Tool.CHECKOV, "CKV_AWS_18", Severity.LOW, product, "ArtifactsBucket", "S3 access logging", "log",
-                      f"products/{product}/template.yaml"), waiver())][:waived]
+                      f"products/{product}/template.yaml"), waiver(product=product))][:waived]
     return GateResult([product], waived=pairs, tool_versions={"cfn-lint": "1.58.0", "cfn-guard": "3.1.1", "checkov": "3.3.30"})
 
 
@@ -60,8 +61,8 @@ def blocked_gate(product: str = ENTERPRISE) -> GateResult:
     return gate
 
 
-def preview(rows: list[Row] | None = None, no_changes: bool = False) -> PreviewState:
-    p = Preview(ENTERPRISE, "globalbank-prod-b002-euw1-demand-forecasting-ml", "UPDATE", rows or [], no_changes=no_changes)
+def preview(rows: list[Row] | None = None, no_changes: bool = False, name: str = ENTERPRISE) -> PreviewState:
+    p = Preview(name, product(name).names.stack, "UPDATE", rows or [], no_changes=no_changes)
     from generator.aws.preview import summary_line
 
     return PreviewState(SHOWN, summary_line(p), p)

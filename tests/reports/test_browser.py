@@ -40,7 +40,8 @@ def _enterprise_review() -> Any:
 
 CASES = {
     STARTER: (lambda: review(STARTER, None, "skipped (--no-gate)"), "UNKNOWN — gate not run (not ready)"),
-    PROFESSIONAL: (lambda: review(PROFESSIONAL, clean_gate(PROFESSIONAL), state=preview(no_changes=True)), "READY to deploy"),
+    PROFESSIONAL: (lambda: review(PROFESSIONAL, clean_gate(PROFESSIONAL), state=preview(no_changes=True, name=PROFESSIONAL)),
+                   "READY to deploy"),
     ENTERPRISE: (_enterprise_review, "BLOCKED — 3 reason(s)"),
 }
 
