@@ -52,7 +52,7 @@ def test_drift_page_orders_by_status_and_shows_expected_and_actual() -> None:
     assert "83.3%" in body and "native drift detection: native drift detection unavailable on this endpoint" in body
     assert '{\n "BlockPublicAcls": false,\n "BlockPublicPolicy": true\n}' in page.texts
     assert "the parameter is gone" in body and "checked: exists, EnableKeyRotation" in body
-    assert "not compared: no check for this type on this endpoint" not in body  # the dashboard has a note
+    assert "not compared: no check for this resource type" not in body  # the dashboard has a note
     assert "no live check for this type" in body
 
 
