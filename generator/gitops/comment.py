@@ -88,6 +88,9 @@ def plan_comment(reports_dir: Path, products: list[str] | None = None, limit: in
         head.append("")
     head.append("Merging executes exactly these kept change sets (`mlprov deploy-product --reviewed`); if the template, "
                 "its parameters or the stack change after this preview, the deploy stops and waits for approval.")
+    if risky:
+        head.append("A change with a DATA-LOSS RISK is refused on merge: back the data up, then deploy it with "
+                    "`mlprov deploy-product CONFIG --reviewed --allow-data-loss`.")
     text = "\n".join(head) + "\n"
     sections = [_section(c, r) for c, r in entries if not c["no_changes"]]
     for i, section in enumerate(sections):

@@ -55,14 +55,26 @@ def _edit(config: Path, edit: dict[str, Any]) -> None:
 
 def produce(source_repo: Path, scratch: Path) -> str:
     """The comment body of a real run on the local endpoint, in ``scratch``."""
-    from generator.local_aws import LocalAws, dummy_credentials  # noqa: PLC0415 - only for this run
-
     (scratch / "products").mkdir(parents=True)
     for name in PRODUCTS:  # the config and its committed renderings
         shutil.copy(source_repo / "products" / f"{name}.yaml", scratch / "products")
         shutil.copytree(source_repo / "products" / name, scratch / "products" / name)
-    reports = scratch / "reports"
-    os.environ.update(MLPROV_ROOT=str(scratch), MLPROV_REPORTS_DIR=str(reports))
+    saved = {k: os.environ.get(k) for k in ("MLPROV_ROOT", "MLPROV_REPORTS_DIR", "AWS_ENDPOINT_URL")}
+    os.environ.update(MLPROV_ROOT=str(scratch), MLPROV_REPORTS_DIR=str(scratch / "reports"))
+    os.environ.pop("AWS_ENDPOINT_URL", None)
+    try:
+        return _previews(scratch)
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def _previews(scratch: Path) -> str:
+    from generator.local_aws import LocalAws, dummy_credentials  # noqa: PLC0415 - only for this run
+
     with dummy_credentials(), LocalAws() as aws:
         ep = ["--endpoint-url", aws.endpoint]
         for name in PRODUCTS:
