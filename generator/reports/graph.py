@@ -1,13 +1,15 @@
 """The resource graph: resources as boxes, their Ref/GetAtt/Sub references as arrows, laid out in layers.
 
 Layer 0 holds resources that reference nothing; every other resource sits one layer right of the deepest
-resource it references. Within a layer, boxes are ordered by the mean position of their neighbours
-(a few barycentre sweeps), which keeps most arrows short and few crossing. Pure Python: no graphviz.
+resource it references. An arrow that spans several layers passes each layer in a slot of its own between the
+boxes (a "dummy" node), so no arrow runs behind a box. Within a layer, boxes and slots are ordered by the mean
+position of their neighbours (a few barycentre sweeps), which keeps few arrows crossing. Pure Python: no graphviz.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any
 
 from generator.reports.intrinsics import GETATT, REF, SUB, references
@@ -17,7 +19,8 @@ CHAR_W = 7  # px per character of a 12px label, generous
 MIN_W = 180
 GAP_X, GAP_Y = 90, 14
 MARGIN = 16
-SWEEPS = 4
+SLOT = 12  # vertical room of an arrow passing through a layer
+SWEEPS = 8
 KIND_ORDER = (GETATT, REF, SUB)
 
 
@@ -41,6 +44,7 @@ class Edge:
     target: str  # the referenced resource
     kinds: list[str] = field(default_factory=list)
     path: str = ""
+    points: list[tuple[int, int]] = field(default_factory=list)  # from the source's left side to the target's right
 
     @property
     def kind(self) -> str:
@@ -96,18 +100,36 @@ def _layers(ids: list[str], deps: dict[str, list[str]]) -> dict[str, int]:
     return layer
 
 
-def _barycentre(n: str, near: list[str], pos: dict[str, int]) -> tuple[float, int]:
+def _barycentre(n: str, near: list[str], pos: dict[str, float]) -> tuple[float, float]:
     where = [pos[m] for m in near]
-    return (sum(where) / len(where) if where else float(pos[n]), pos[n])
+    return (sum(where) / len(where) if where else pos[n], pos[n])
 
 
 def _order(columns: list[list[str]], deps: dict[str, list[str]], users: dict[str, list[str]]) -> None:
     """Barycentre sweeps: by referenced resources, then by referring ones, alternately."""
     for sweep in range(SWEEPS):
         neighbours = deps if sweep % 2 == 0 else users
-        pos = {n: i for col in columns for i, n in enumerate(col)}
+        pos = {n: (i + 0.5) / len(col) for col in columns for i, n in enumerate(col)}  # 0..1 in every column
         for col in columns:
             col.sort(key=lambda n: _barycentre(n, neighbours[n], pos))
+
+
+def _dummy(e: Edge, layer: int) -> str:
+    return f"~{e.source}>{e.target}@{layer}"  # "~" never appears in a logical id
+
+
+def _path(points: list[tuple[int, int]]) -> str:
+    """Curves across the gaps between layers, straight lines through the layers an arrow passes."""
+    out = [f"M{points[0][0]},{points[0][1]}"]
+    for i, ((xa, ya), (xb, yb)) in enumerate(pairwise(points)):
+        if i % 2:
+            out.append(f"L{xb},{yb}")
+            continue
+        last = i == len(points) - 2
+        end = xb + 6 if last else xb  # room for the arrow head
+        bend = max((xa - xb) // 2, 30)
+        out.append(f"C{xa - bend},{ya} {xb + bend},{yb} {end},{yb}")
+    return " ".join(out)
 
 
 def layout(template: dict[str, Any]) -> Graph:
@@ -116,27 +138,46 @@ def layout(template: dict[str, Any]) -> Graph:
     ids = list(resources)
     edges = edges_of(template)
     deps: dict[str, list[str]] = {n: [] for n in ids}
-    users: dict[str, list[str]] = {n: [] for n in ids}
     for e in edges:
         deps[e.source].append(e.target)
-        users[e.target].append(e.source)
     layer = _layers(ids, deps)
     count = max(layer.values(), default=-1) + 1
     columns: list[list[str]] = [[n for n in ids if layer[n] == i] for i in range(count)]
-    _order(columns, deps, users)
+    left: dict[str, list[str]] = {n: [] for n in ids}  # neighbours one layer left (referenced) and right (referring)
+    right: dict[str, list[str]] = {n: [] for n in ids}
+    for e in edges:
+        chain = [e.source, *(_dummy(e, k) for k in range(layer[e.source] - 1, layer[e.target], -1)), e.target]
+        for k, d in enumerate(chain[1:-1]):
+            columns[layer[e.source] - 1 - k].append(d)
+            left[d], right[d] = [], []
+        for a, b in pairwise(chain):
+            left[a].append(b)
+            right[b].append(a)
+    _order(columns, left, right)
     node_w = max([MIN_W, *(CHAR_W * len(n) + 24 for n in ids)])
-    tallest = max((len(c) for c in columns), default=0)
-    height = 2 * MARGIN + tallest * NODE_H + max(tallest - 1, 0) * GAP_Y
+    heights = [sum(SLOT if n.startswith("~") else NODE_H + GAP_Y for n in col) for col in columns]
+    tallest = max(heights, default=GAP_Y)
     nodes: dict[str, Node] = {}
+    slot_y: dict[str, int] = {}
     for i, col in enumerate(columns):
-        top = MARGIN + (tallest - len(col)) * (NODE_H + GAP_Y) // 2
-        for j, n in enumerate(col):
-            nodes[n] = Node(n, str((resources[n] or {}).get("Type", "")), i, MARGIN + i * (node_w + GAP_X), top + j * (NODE_H + GAP_Y))
+        y = MARGIN + (tallest - heights[i]) // 2
+        x = MARGIN + i * (node_w + GAP_X)
+        for n in col:
+            if n.startswith("~"):
+                slot_y[n] = y + SLOT // 2 - GAP_Y // 2
+                y += SLOT
+            else:
+                nodes[n] = Node(n, str((resources[n] or {}).get("Type", "")), i, x, y)
+                y += NODE_H + GAP_Y
     for e in edges:
         s, t = nodes[e.source], nodes[e.target]
-        x1, y1 = s.x, s.y + NODE_H // 2
-        x2, y2 = t.x + node_w, t.y + NODE_H // 2
-        bend = max((x1 - x2) // 2, 30)
-        e.path = f"M{x1},{y1} C{x1 - bend},{y1} {x2 + bend},{y2} {x2 + 6},{y2}"
+        e.points = [(s.x, s.y + NODE_H // 2)]
+        for k in range(layer[e.source] - 1, layer[e.target], -1):
+            x, y = MARGIN + k * (node_w + GAP_X), slot_y[_dummy(e, k)]
+            e.points += [(x + node_w, y), (x, y)]
+        e.points.append((t.x + node_w, t.y + NODE_H // 2))
+        e.path = _path(e.points)
     width = 2 * MARGIN + count * node_w + max(count - 1, 0) * GAP_X
-    return Graph([nodes[n] for col in columns for n in col], edges, width, height, count, node_w)
+    height = 2 * MARGIN + max(tallest - GAP_Y, 0)
+    real = [nodes[n] for col in columns for n in col if n in nodes]
+    return Graph(real, edges, width, height, count, node_w)

@@ -69,3 +69,25 @@ def test_a_cycle_does_not_hang_the_layout() -> None:
 def test_empty_template() -> None:
     g = layout({"Resources": {}})
     assert (g.nodes, g.edges, g.layers, g.width) == ([], [], 0, 2 * MARGIN)
+
+
+def test_arrows_spanning_layers_pass_between_the_boxes_never_behind_one() -> None:
+    for name in (STARTER, ENTERPRISE):
+        g = layout(template(name))
+        nodes = {n.id: n for n in g.nodes}
+        boxes: dict[int, list[int]] = {}
+        for n in g.nodes:
+            boxes.setdefault(n.x, []).append(n.y)
+        long_edges = 0
+        for e in g.edges:
+            span = nodes[e.source].layer - nodes[e.target].layer
+            assert len(e.points) == 2 * span  # source side, two points per layer passed, target side
+            assert e.points[0] == (nodes[e.source].x, nodes[e.source].y + NODE_H // 2)
+            assert e.points[-1] == (nodes[e.target].x + g.node_w, nodes[e.target].y + NODE_H // 2)
+            for (xa, ya), (xb, yb) in zip(e.points[1:-1:2], e.points[2:-1:2], strict=True):
+                long_edges += 1
+                assert ya == yb and xa - xb == g.node_w and xb in boxes
+                assert all(not (y - 1 <= ya <= y + NODE_H + 1) for y in boxes[xb]), (e, ya)
+            assert e.path.startswith(f"M{e.points[0][0]},{e.points[0][1]} C")
+            assert e.path.endswith(f"{e.points[-1][0] + 6},{e.points[-1][1]}")
+        assert long_edges > 0 or name == STARTER
