@@ -18,6 +18,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", choices=("lines", "json", "github-matrix"), default="lines",
                         help="one product a line (default), a JSON report, or a GitHub Actions matrix")
     parser.add_argument("--repo", type=Path, default=Path(), help="a folder inside the git repository (default .)")
+    parser.add_argument("--if-base-missing", choices=("error", "all"), default="error",
+                        help="a --base not in the clone: exit 2 (default), or select every product (a push after a force-push)")
     parser.add_argument("--github-output", action="store_true",
                         help="also append matrix=, products= and count= to the file named by $GITHUB_OUTPUT")
 
@@ -41,7 +43,7 @@ def github_output(changed: Changed) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    changed = detect(args.repo, args.base, args.head)
+    changed = detect(args.repo, args.base, args.head, missing_base_means_all=args.if_base_missing == "all")
     text = render(changed, args.format)
     if text:
         print(text)

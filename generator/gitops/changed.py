@@ -91,13 +91,19 @@ def changed_paths(base: Any, head: Any) -> list[str]:
     return sorted(paths)
 
 
-def detect(repo_dir: Path, base_ref: str, head_ref: str = "HEAD") -> Changed:
+def detect(repo_dir: Path, base_ref: str, head_ref: str = "HEAD", *, missing_base_means_all: bool = False) -> Changed:
+    """``missing_base_means_all``: a base that is not in the clone (a push after a force-push) selects every product."""
     repo = _open(repo_dir)
     head = _commit(repo, head_ref, "head")
     existing = products_at(head)
     if set(base_ref) == {"0"}:  # first push of a branch: nothing to compare with
         return Changed(base_ref, head.hexsha, every=True, products=existing, reasons={ALL: [f"base {base_ref}: no previous commit"]})
-    base = _commit(repo, base_ref, "base")
+    try:
+        base = _commit(repo, base_ref, "base")
+    except UserError:
+        if not missing_base_means_all:
+            raise
+        return Changed(base_ref, head.hexsha, every=True, products=existing, reasons={ALL: [f"base {base_ref}: not in this clone"]})
     bases = repo.merge_base(base, head)
     if not bases:
         return Changed(base.hexsha, head.hexsha, every=True, products=existing,

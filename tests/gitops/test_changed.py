@@ -116,6 +116,12 @@ def test_unknown_base_is_a_usage_error(repo: git.Repo) -> None:
     assert exc.value.hint == "fetch it first (actions/checkout with fetch-depth: 0), or give a branch, tag or SHA"
 
 
+def test_unknown_base_of_a_push_can_mean_every_product(repo: git.Repo) -> None:
+    changed = detect(Path(repo.working_tree_dir or "."), "1" * 40, missing_base_means_all=True)
+    assert changed.every is True and changed.products == ["alpha", "beta", "gamma"]
+    assert changed.reasons == {ALL: [f"base {'1' * 40}: not in this clone"]}
+
+
 def test_not_a_repository(tmp_path: Path) -> None:
     with pytest.raises(UserError, match="not inside a git repository"):
         detect(tmp_path, "HEAD")
