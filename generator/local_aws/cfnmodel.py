@@ -15,6 +15,20 @@ from typing import Any, ClassVar, TypeVar
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+_ERROR_CLASS: list[type[Exception]] = []
+
+
+def service_error(code: str, message: str) -> Exception:
+    """An error moto serialises in the calling API's protocol (CloudFormation's XML) with the service's code.
+    The class lives outside the ``moto`` package on purpose: moto would look its code up in the service model
+    of the package the exception comes from (``moto.core`` has none)."""
+    if not _ERROR_CLASS:
+        from moto.core.exceptions import ServiceException  # noqa: PLC0415
+
+        _ERROR_CLASS.append(type("LocalAwsServiceError", (ServiceException,), {"__module__": __name__}))
+    return _ERROR_CLASS[0](code, message)
+
+
 def service_errors(fn: F) -> F:
     """Re-raise a backend's JSON error as a protocol-neutral moto ServiceException, so CloudFormation's XML
     answer carries the service's own error code and message (e.g. ``RepositoryNameExistsException``)."""
@@ -26,7 +40,11 @@ def service_errors(fn: F) -> F:
         try:
             return fn(*args, **kwargs)
         except JsonRESTError as exc:
-            raise ServiceException(str(exc.error_type), str(exc.message)) from exc
+            raise service_error(str(exc.error_type), str(exc.message)) from exc
+        except ServiceException as exc:
+            if type(exc).__module__.startswith("moto."):  # a service's own error: keep its code, CloudFormation's protocol
+                raise service_error(str(exc.code), str(exc.message)) from exc
+            raise
 
     return wrapper  # type: ignore[return-value]
 

@@ -5,13 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from generator.local_aws.cfnmodel import Spec, camel, tag_list
-
-
-def _fail(code: str, message: str) -> Exception:
-    from moto.core.exceptions import ServiceException  # noqa: PLC0415
-
-    return ServiceException(code, message)
+from generator.local_aws.cfnmodel import Spec, camel, service_error, tag_list
 
 
 class Repository(Spec):
@@ -47,7 +41,7 @@ class Repository(Spec):
         old = self.attributes["Name"]
         name = str(props.get(self.NAME_PROPERTY) or old)
         if name != old and name in backend.repositories:
-            raise _fail("RepositoryNameExistsException", f"Repository named {name} already exists")
+            raise service_error("RepositoryNameExistsException", f"Repository named {name} already exists")
         repo = backend.repositories.pop(old)
         if name != old:
             fresh = type(repo)(self.account_id, self.region_name, "", name)
@@ -83,7 +77,7 @@ class Project(Spec):
     def create(cls, name: str, props: dict[str, Any], account_id: str, region_name: str) -> Spec:
         backend = cls._backend(account_id, region_name)
         if name in backend.codebuild_projects:
-            raise _fail("ResourceAlreadyExistsException", f"Project already exists: {name}")
+            raise service_error("ResourceAlreadyExistsException", f"Project already exists: {name}")
         cls._put(backend, name, props)
         return cls(name, props, account_id, region_name, {"Arn": backend.codebuild_projects[name].arn})
 
@@ -147,7 +141,8 @@ class Pipeline(Spec):
             service = statement.get("Principal", {}).get("Service", [])
             services += [service] if isinstance(service, str) else list(service)
         if "codepipeline.amazonaws.com" not in services:
-            raise _fail("InvalidStructureException", f"CodePipeline is not authorized to perform AssumeRole on role {role_arn}")
+            raise service_error("InvalidStructureException",
+                                f"CodePipeline is not authorized to perform AssumeRole on role {role_arn}")
 
     @classmethod
     def create(cls, name: str, props: dict[str, Any], account_id: str, region_name: str) -> Spec:
@@ -155,12 +150,13 @@ class Pipeline(Spec):
 
         backend = cls._backend(account_id, region_name)
         if name in backend.pipelines:
-            raise _fail("InvalidStructureException", f"A pipeline with the name '{name}' already exists in account '{account_id}'")
+            raise service_error("InvalidStructureException",
+                                f"A pipeline with the name '{name}' already exists in account '{account_id}'")
         declaration = cls._declaration(name, props)
         cls._check_role(backend, declaration.get("roleArn", ""))
         stages = len(declaration.get("stages", []))
         if stages < 2:
-            raise _fail("InvalidStructureException",
+            raise service_error("InvalidStructureException",
                         f"Pipeline has only {stages} stage(s). There should be a minimum of 2 stages in a pipeline")
         pipeline = CodePipeline(account_id, region_name, declaration)
         pipeline.tags.update({t["Key"]: t["Value"] for t in tag_list(props)})

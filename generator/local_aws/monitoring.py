@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from generator.local_aws.cfnmodel import Spec, camel, tag_list
+from generator.local_aws.cfnmodel import Spec, camel, service_error, tag_list
 
 
 class Alarm(Spec):
@@ -68,12 +68,10 @@ class MetricFilter(Spec):
 
     @classmethod
     def create(cls, name: str, props: dict[str, Any], account_id: str, region_name: str) -> Spec:
-        from moto.core.exceptions import ServiceException  # noqa: PLC0415
-
         backend = cls._backend(account_id, region_name)
         group = str(props["LogGroupName"])
         if group not in backend.groups:
-            raise ServiceException("ResourceNotFoundException", f"The specified log group does not exist: {group}")
+            raise service_error("ResourceNotFoundException", f"The specified log group does not exist: {group}")
         backend.delete_metric_filter(name, group)
         backend.put_metric_filter(name, props.get("FilterPattern", ""), group, camel(props.get("MetricTransformations", [])))
         return cls(name, props, account_id, region_name)

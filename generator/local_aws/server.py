@@ -7,6 +7,7 @@ import contextlib
 import logging
 import os
 import socket
+import warnings
 from collections.abc import Iterator
 from types import TracebackType
 from typing import Any
@@ -49,6 +50,8 @@ class LocalAws:
 
         # werkzeug logs every request, and a traceback for each API moto lacks (DetectStackDrift: expected)
         logging.getLogger("werkzeug").setLevel(logging.INFO if self.request_log else logging.CRITICAL)
+        # our models' errors carry the service's code, which CloudFormation's error model does not list: expected
+        warnings.filterwarnings("ignore", message=r"Exception\(LocalAwsServiceError\)", category=UserWarning)
 
         self._server = ThreadedMotoServer(ip_address=HOST, port=self.port, verbose=False)
         self._server.start()

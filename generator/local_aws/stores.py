@@ -6,7 +6,7 @@ import contextlib
 import json
 from typing import Any
 
-from generator.local_aws.cfnmodel import Spec, tag_list
+from generator.local_aws.cfnmodel import Spec, service_error, tag_list
 
 
 class ModelPackageGroup(Spec):
@@ -25,12 +25,10 @@ class ModelPackageGroup(Spec):
 
     @classmethod
     def create(cls, name: str, props: dict[str, Any], account_id: str, region_name: str) -> Spec:
-        from moto.core.exceptions import ServiceException  # noqa: PLC0415
-
         backend = cls._backend(account_id, region_name)
         if name in backend.model_package_groups:
             arn = backend.model_package_groups[name].arn
-            raise ServiceException("ValidationException", f"Model Package Group already exists: {arn}")
+            raise service_error("ValidationException", f"Model Package Group already exists: {arn}")
         arn = backend.create_model_package_group(name, props.get("ModelPackageGroupDescription", ""), tag_list(props))
         group = backend.model_package_groups[name]
         return cls(arn, props, account_id, region_name, {"ModelPackageGroupArn": arn, "CreationTime": str(group.creation_time),
