@@ -13,7 +13,8 @@ from generator.gitops.comment import drift_issue, plan_comment
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("kind", choices=("plan", "drift"),
                         help="plan: the sticky PR comment from changes.json/review.json; drift: the drift issue from drift.json")
-    parser.add_argument("--products", nargs="*", default=None, help="only these products, names or one space-separated list (default: every report folder)")
+    parser.add_argument("--products", nargs="*", default=None,
+                        help="only these products, names or one space-separated list (default: every report folder)")
     parser.add_argument("--out", type=Path, help="write the body here (default: print it)")
     parser.add_argument("--summary", type=Path,
                         help="also append the full, untruncated detail here (e.g. $GITHUB_STEP_SUMMARY)")
