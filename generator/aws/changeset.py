@@ -26,6 +26,7 @@ class ChangeSet:
     change_type: str  # CREATE or UPDATE
     changes: list[dict[str, Any]] = field(default_factory=list)
     no_changes: bool = False
+    deleted: bool = False
 
 
 def template_body(text: str, template: dict[str, Any]) -> str:
@@ -100,10 +101,11 @@ def describe_all(cfn: Any, change_set_id: str, stack_name: str, first: dict[str,
 
 
 def delete(cfn: Any, cs: ChangeSet) -> None:
-    """Delete an unexecuted change set (and a stack left empty in REVIEW_IN_PROGRESS by a CREATE set)."""
-    if not cs.id:
+    """Delete an unexecuted change set (and a stack left empty in REVIEW_IN_PROGRESS by a CREATE set); once only."""
+    if not cs.id or cs.deleted:
         return
     cfn.delete_change_set(ChangeSetName=cs.id, StackName=cs.stack_name)
+    cs.deleted = True
     if cs.change_type == "CREATE":
         stacks = cfn.describe_stacks(StackName=cs.stack_name)["Stacks"]
         if stacks and stacks[0]["StackStatus"] == "REVIEW_IN_PROGRESS":
