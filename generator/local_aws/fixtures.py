@@ -47,7 +47,7 @@ def _network(ec2: Any, out: Seeded) -> None:
     if found:
         out.vpc_id = found[0]["VpcId"]
         subnets = ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [out.vpc_id]}])["Subnets"]
-        out.subnet_ids = sorted(s["SubnetId"] for s in subnets)[:2]
+        out.subnet_ids = [s["SubnetId"] for s in sorted(subnets, key=lambda s: s["CidrBlock"])][:2]
         return
     tags = [{"ResourceType": "vpc", "Tags": [{"Key": SEED_TAG, "Value": "vpc"}]}]
     out.vpc_id = ec2.create_vpc(CidrBlock=VPC_CIDR, TagSpecifications=tags)["Vpc"]["VpcId"]

@@ -1,0 +1,84 @@
+"""The server's start-up errors and credentials, and the fixtures that seed what a config references."""
+
+from __future__ import annotations
+
+import os
+import socket
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from generator.aws import preflight
+from generator.aws.session import Aws, Target
+from generator.config.loader import load_product
+from generator.errors import UserError
+from generator.local_aws import LocalAws, dummy_credentials
+from generator.local_aws.fixtures import boto3_clients, point_at, seed
+
+REPO = Path(__file__).resolve().parents[2]
+EXISTING_SSM = "globalbank-prod-b003-eu-west-1-demand-forecasting-ml-codecommit-existing-ssm"
+DIRECT = "globalbank-prod-b002-eu-west-1-demand-forecasting-ml-codecommit-standalone-direct"
+STARTER = "startupco-dev-s002-us-east-1-fraud-detection-ml-s3"
+
+
+def test_a_taken_port_is_refused_with_a_hint() -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        port = taken.getsockname()[1]
+        with pytest.raises(UserError) as err:
+            LocalAws(port).start()
+    assert err.value.lines() == [f"port {port} on 127.0.0.1 is not free: Address already in use",
+                                 "hint: pick another with --port N (0 picks a free one)"]
+
+
+def test_dummy_credentials_are_set_then_restored(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AWS_PROFILE", "prod-admin")
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIAREAL")
+    monkeypatch.delenv("AWS_SECRET_ACCESS_KEY", raising=False)
+    with dummy_credentials():
+        assert (os.environ["AWS_ACCESS_KEY_ID"], os.environ["AWS_SECRET_ACCESS_KEY"]) == ("testing", "testing")
+        assert "AWS_PROFILE" not in os.environ
+    assert (os.environ["AWS_PROFILE"], os.environ["AWS_ACCESS_KEY_ID"]) == ("prod-admin", "AKIAREAL")
+    assert "AWS_SECRET_ACCESS_KEY" not in os.environ
+
+
+def test_seeding_satisfies_the_enterprise_preflight_and_is_idempotent(endpoint: str) -> None:
+    product = load_product(REPO / "products" / f"{EXISTING_SSM}.yaml")
+    aws = Aws(Target(region=product.region, endpoint_url=endpoint))
+    assert len(preflight.missing_prerequisites(aws, product)) == 3  # two SSM parameters, the SG export
+    clients = boto3_clients(endpoint)
+    first = seed(product, clients)
+    assert [line.split(" ")[0:2] for line in first.created] == [
+        ["S3", "bucket"], ["VPC", first.vpc_id], ["SSM", "parameter"], ["SSM", "parameter"], ["stack", "local-sg-provisioner-prod"]]
+    assert first.created[3] == f"SSM parameter /network/prod/private-subnet-ids = {','.join(first.subnet_ids)}"
+    assert preflight.missing_prerequisites(aws, product) == []
+    again = seed(product, clients)
+    assert (again.vpc_id, again.subnet_ids) == (first.vpc_id, first.subnet_ids)
+    assert [c for c in again.created if not c.startswith("SSM parameter")] == []
+
+
+def test_a_direct_config_is_pointed_at_the_seeded_network(endpoint: str, tmp_path: Path) -> None:
+    config = yaml.safe_load((REPO / "products" / f"{DIRECT}.yaml").read_text())
+    path = tmp_path / f"{DIRECT}.yaml"
+    path.write_text(yaml.safe_dump(config))
+    seeded = seed(load_product(path), boto3_clients(endpoint))
+    pointed = point_at(config, seeded)
+    assert pointed["network"]["vpc_id"] == seeded.vpc_id and pointed["network"]["subnet_ids"] == seeded.subnet_ids
+    path.write_text(yaml.safe_dump(pointed))
+    aws = Aws(Target(region="eu-west-1", endpoint_url=endpoint))
+    assert preflight.missing_prerequisites(aws, load_product(path)) == []
+    starter = yaml.safe_load((REPO / "products" / f"{STARTER}.yaml").read_text())
+    assert point_at(starter, seeded) is starter
+
+
+def test_a_starter_config_gets_its_artifact_bucket(endpoint: str, aws: Callable[[str], Any]) -> None:
+    product = load_product(REPO / "products" / f"{STARTER}.yaml")
+    seeded = seed(product, boto3_clients(endpoint))
+    bucket = product.config["artifact_bucket"]
+    assert seeded.created == [f"S3 bucket {bucket}"] and seeded.vpc_id == ""
+    import boto3
+
+    boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1").head_bucket(Bucket=bucket)
