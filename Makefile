@@ -25,7 +25,8 @@ setup-checkov:  ## checkov lives in its own venv: it pins an older boto3 than th
 	test -x $(CHECKOV_VENV)/bin/python || $(PYTHON) -m venv $(CHECKOV_VENV)
 	$(CHECKOV_VENV)/bin/pip install --quiet 'checkov==$(CHECKOV_VERSION)'
 
-setup-browser:  ## Debian's Chromium for the report tests (apt; sudo when not root)
+setup-browser:  ## Debian's Chromium for the report tests (apt; sudo when not root; MLPROV_SKIP_BROWSER=1 skips it)
+	@if [ -n "$$MLPROV_SKIP_BROWSER" ]; then echo "setup-browser: skipped (MLPROV_SKIP_BROWSER is set)"; exit 0; fi; \
 	command -v chromium >/dev/null || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends chromium; }
