@@ -1,0 +1,57 @@
+"""``mlprov local-aws``: serves in the foreground, prints how to use it, seeds configs, stops on Ctrl-C."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.aws.cli_support import run_cli
+
+REPO = Path(__file__).resolve().parents[2]
+STARTER = "startupco-dev-s002-us-east-1-fraud-detection-ml-s3"
+
+
+@pytest.mark.slow
+def test_serves_until_ctrl_c() -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    proc = subprocess.Popen([sys.executable, "-m", "generator", "local-aws", "--port", "0", "--seed", STARTER], cwd=REPO, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout is not None
+        lines = []
+        for line in proc.stdout:
+            lines.append(line.rstrip("\n"))
+            if line.startswith("Ctrl-C stops it."):
+                break
+        endpoint = re.fullmatch(r"local AWS on (http://127\.0\.0\.1:\d+) \(moto server, in memory: everything is lost when it stops\)",
+                                lines[0])
+        assert endpoint, lines
+        url = endpoint.group(1)
+        assert lines[1].startswith("CloudFormation models added for: AWS::CloudWatch::Alarm, AWS::CodeBuild::Project, ")
+        assert lines[2] == f"seeded for {STARTER}: S3 bucket sagemaker-us-east-1-123456789012"
+        assert f"  export AWS_ENDPOINT_URL={url}" in lines
+        creds = "  export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing"
+        assert f"{creds}   # dummy credentials: only this endpoint accepts them" in lines
+        import boto3
+
+        s3 = boto3.client("s3", endpoint_url=url, region_name="us-east-1", aws_access_key_id="testing",
+                          aws_secret_access_key="testing")
+        assert [b["Name"] for b in s3.list_buckets()["Buckets"]] == ["sagemaker-us-east-1-123456789012"]
+        proc.send_signal(signal.SIGINT)
+        rest, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0, err
+    assert rest.splitlines()[-1] == "local AWS stopped"
+
+
+def test_a_port_out_of_range_is_a_usage_error(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run_cli(monkeypatch, "local-aws", "--port", "70000") == 2
+    assert capsys.readouterr().err.splitlines() == ["--port 70000: not a port number", "hint: give 1-65535, or 0 for any free port"]
