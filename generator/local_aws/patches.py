@@ -17,6 +17,8 @@ Each patch is idempotent, wraps moto's own code (original behaviour first, then 
   (every later Ref to it then resolves to nothing); the resource is kept and updated where we know how.
 - IAM role: moto ignores ``ManagedPolicyArns`` (nothing is attached) and, on update, the boundary; AWS attaches
   them, and detaches them when the role goes.
+- security group: moto replaces a group on every update (new id); AWS changes tags in place. A tag-only change
+  is now applied in place; anything else still goes through moto's replacement.
 - delete: moto never deletes a managed policy or a VPC endpoint with its stack; AWS does.
 """
 
@@ -227,6 +229,35 @@ def _role_delete(original: Any) -> Any:
     return delete
 
 
+def _without_tags(props: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in props.items() if k != "Tags"}
+
+
+def _sg_create(original: Any) -> Any:
+    def create(cls: Any, resource_name: str, cloudformation_json: Any, account_id: str, region_name: str, **kwargs: Any) -> Any:
+        group = original(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs)
+        group.mlprov_properties = dict(cloudformation_json.get("Properties") or {})
+        return group
+
+    return create
+
+
+def _sg_update(original: Any) -> Any:
+    def update(cls: Any, original_resource: Any, new_resource_name: str, cloudformation_json: Any, account_id: str,  # noqa: PLR0917
+               region_name: str) -> Any:
+        props = dict(cloudformation_json.get("Properties") or {})
+        before = getattr(original_resource, "mlprov_properties", None)
+        if before is None or _without_tags(before) != _without_tags(props) or original_resource.name != new_resource_name:
+            return original(cls, original_resource, new_resource_name, cloudformation_json, account_id, region_name)
+        backend, group_id = original_resource.ec2_backend, original_resource.id
+        backend.tags[group_id] = {k: v for k, v in backend.tags[group_id].items() if k.startswith("aws:")}
+        backend.create_tags([group_id], {t["Key"]: t["Value"] for t in props.get("Tags", [])})
+        original_resource.mlprov_properties = props
+        return original_resource
+
+    return update
+
+
 def _managed_policy_delete(_original: Any) -> Any:
     def delete(self: Any, account_id: str, region_name: str) -> None:
         from moto.iam.models import iam_backends  # noqa: PLC0415
@@ -255,6 +286,7 @@ def apply_patches() -> dict[str, str]:
     """Apply every patch (idempotent); return what was patched and why."""
     from moto.cloudformation import models as cfn_models  # noqa: PLC0415
     from moto.cloudformation import parsing  # noqa: PLC0415
+    from moto.ec2.models.security_groups import SecurityGroup  # noqa: PLC0415
     from moto.ec2.models.vpcs import VPCEndPoint  # noqa: PLC0415
     from moto.iam.models import ManagedPolicy, Role  # noqa: PLC0415
     from moto.kms.models import Key  # noqa: PLC0415
@@ -274,6 +306,8 @@ def apply_patches() -> dict[str, str]:
     _once(Role, "create_from_cloudformation_json", _role_create, "attach ManagedPolicyArns", classmethod_=True)
     _once(Role, "update_from_cloudformation_json", _role_update, "sync attachments and boundary", classmethod_=True)
     _once(Role, "delete_from_cloudformation_json", _role_delete, "detach managed policies first", classmethod_=True)
+    _once(SecurityGroup, "create_from_cloudformation_json", _sg_create, "remember the properties", classmethod_=True)
+    _once(SecurityGroup, "update_from_cloudformation_json", _sg_update, "tag-only changes in place", classmethod_=True)
     _once(ManagedPolicy, "delete", _managed_policy_delete, "delete managed policies with their stack")
     _once(VPCEndPoint, "delete", _vpc_endpoint_delete, "delete VPC endpoints with their stack")
     return dict(PATCHES)

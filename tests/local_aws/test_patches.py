@@ -103,3 +103,24 @@ def test_vpc_endpoints_go_with_their_stack(aws: Callable[[str], Any]) -> None:
     assert ec2.describe_vpc_endpoints(VpcEndpointIds=[endpoint])["VpcEndpoints"][0]["State"] == "available"
     cfn.delete_stack(StackName="patches-3")
     assert ec2.describe_vpc_endpoints(VpcEndpointIds=[endpoint])["VpcEndpoints"][0]["State"] == "deleted"
+
+
+def test_a_tag_change_updates_a_security_group_in_place(aws: Callable[[str], Any]) -> None:
+    ec2, cfn = aws("ec2"), aws("cloudformation")
+    vpc = ec2.create_vpc(CidrBlock="10.40.0.0/16")["Vpc"]["VpcId"]
+    group = {"Type": "AWS::EC2::SecurityGroup", "Properties": {
+        "GroupName": "patches-sg", "GroupDescription": "endpoints", "VpcId": vpc, "Tags": [{"Key": "owner", "Value": "a"}],
+        "SecurityGroupIngress": [{"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "CidrIp": "10.40.0.0/16"}]}}
+    via_change_set(cfn, "patches-4", {"Resources": {"Group": group}})
+    first = physical(cfn, "patches-4")["Group"]
+    retagged = copy.deepcopy(group)
+    retagged["Properties"]["Tags"] = [{"Key": "owner", "Value": "b"}]
+    via_change_set(cfn, "patches-4", {"Resources": {"Group": retagged}}, "UPDATE")
+    assert physical(cfn, "patches-4")["Group"] == first
+    described = ec2.describe_security_groups(GroupIds=[first])["SecurityGroups"][0]
+    assert described["Tags"] == [{"Key": "owner", "Value": "b"}]
+    assert [(p["FromPort"], p["IpRanges"][0]["CidrIp"]) for p in described["IpPermissions"]] == [(443, "10.40.0.0/16")]
+    reopened = copy.deepcopy(retagged)
+    reopened["Properties"]["SecurityGroupIngress"][0]["FromPort"] = 22
+    via_change_set(cfn, "patches-4", {"Resources": {"Group": reopened}}, "UPDATE")
+    assert physical(cfn, "patches-4")["Group"] != first  # any other change: moto's replacement, as before
