@@ -54,6 +54,10 @@ def from_entry(tool: Tool, target: Target, items: list[dict[str, Any]]) -> list[
     ]
 
 
+FACTS = "facts"  # per template: its tier and inline-suppression findings (saves parsing unchanged templates)
+FACTS_VERSION = "1"
+
+
 class GateCache:
     """Findings per (tool fingerprint, template digest); ``enabled=False`` reads nothing and writes nothing."""
 
@@ -82,3 +86,25 @@ class GateCache:
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
         tmp.write_text(json.dumps(to_entry(findings)), encoding="utf-8")
         tmp.replace(path)  # atomic: parallel gate runs never read half an entry
+
+    def get_facts(self, target: Target) -> tuple[str, list[Finding]] | None:
+        """(tier, inline-suppression findings) remembered for these template bytes."""
+        if not self.enabled:
+            return None
+        path = self.dir / FACTS / f"{fingerprint(FACTS_VERSION, target.digest)}.json"
+        try:
+            doc = json.loads(path.read_text(encoding="utf-8"))
+            found = [f for item in doc["inline"] for f in from_entry(Tool(item["tool"]), target, [item])]
+            return str(doc["tier"]), found
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def put_facts(self, target: Target, tier: str, inline: list[Finding]) -> None:
+        if not self.enabled:
+            return
+        path = self.dir / FACTS / f"{fingerprint(FACTS_VERSION, target.digest)}.json"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        items = [entry | {"tool": f.tool.value} for entry, f in zip(to_entry(inline), inline, strict=True)]
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps({"tier": tier, "inline": items}), encoding="utf-8")
+        tmp.replace(path)

@@ -32,36 +32,42 @@ class GateOptions:
     tools: tuple[Tool, ...] = tuple(Tool)
 
 
-def make_runners(root: Path, tools: tuple[Tool, ...]) -> list[Runner]:
+def runner_factories(root: Path, tools: tuple[Tool, ...]) -> list[Callable[[], Runner]]:
+    """Constructors of the chosen tools' runners, the slowest tool (checkov) first so it starts first."""
     cache_dir = root / CACHE_DIR
     factories: dict[Tool, Callable[[], Runner]] = {
+        Tool.CHECKOV: lambda: Checkov(root, cache_dir),
         Tool.CFN_LINT: CfnLint,
         Tool.CFN_GUARD: lambda: CfnGuard(root),
-        Tool.CHECKOV: lambda: Checkov(root, cache_dir),
     }
-    return [factories[t]() for t in Tool if t in tools]
+    return [factory for tool, factory in factories.items() if tool in tools]
+
+
+def make_runners(root: Path, tools: tuple[Tool, ...]) -> list[Runner]:
+    return [factory() for factory in runner_factories(root, tools)]
 
 
 def _skipped(runner: Runner, target: Target) -> bool:
     return target.doc is None and runner.tool is not Tool.CFN_LINT  # not YAML: only cfn-lint reports it (E0000)
 
 
-def _scan(runner: Runner, cache: GateCache, targets: list[Target]) -> tuple[list[Finding], ToolRun]:
+def _scan(make: Callable[[], Runner], cache: GateCache, targets: list[Target]) -> tuple[Tool, list[Finding], ToolRun]:
     """Findings of one tool over the targets: cached ones, then one process over the rest (identical bytes once)."""
+    runner = make()
     stats = ToolRun(version=runner.version)
     findings: list[Finding] = []
     misses: dict[str, Target] = {}
     pending: list[Target] = []
-    for target in (t for t in targets if not _skipped(runner, t)):
+    for target in targets:
         hit = cache.get(runner.tool, runner.fingerprint, target)
-        if hit is None:
-            misses.setdefault(target.digest, target)
-            pending.append(target)
-        else:
+        if hit is not None:
             stats.cache_hits += 1
             findings += hit
+        elif not _skipped(runner, target):  # parses the template only when it must be scanned
+            misses.setdefault(target.digest, target)
+            pending.append(target)
     if not misses:
-        return findings, stats
+        return runner.tool, findings, stats
     batch = list(misses.values())
     out = run_batch(runner, batch)
     stats.seconds = out.seconds
@@ -72,7 +78,17 @@ def _scan(runner: Runner, cache: GateCache, targets: list[Target]) -> tuple[list
     for target in pending:  # scanned now, or the same bytes as a scanned template: label with this product
         found = parsed[misses[target.digest].product]
         findings += [replace(f, product=target.product, template=target.rel) for f in found]
-    return findings, stats
+    return runner.tool, findings, stats
+
+
+def _facts(cache: GateCache, target: Target) -> tuple[str, list[Finding]]:
+    """The template's tier and inline-suppression findings, from the cache when its bytes are known."""
+    known = cache.get_facts(target)
+    if known is not None:
+        return known
+    tier, inline = target.tier, inline_suppressions(target)
+    cache.put_facts(target, tier, inline)
+    return tier, inline
 
 
 def _dedupe(findings: list[Finding]) -> list[Finding]:
@@ -98,20 +114,22 @@ def gate_targets(root: Path, targets: list[Target], options: GateOptions | None 
     options = options or GateOptions()
     started = time.perf_counter()
     waivers, problems = load_waivers(root)
-    runners = make_runners(root, options.tools)
+    factories = runner_factories(root, options.tools)
     cache = GateCache(root / CACHE_DIR, enabled=options.use_cache)
     findings: list[Finding] = []
-    for target in targets:
-        findings += [f for f in inline_suppressions(target) if f.tool in options.tools]
     result = GateResult(products=[t.product for t in targets], waiver_problems=problems)
-    with ThreadPoolExecutor(max_workers=len(runners) or 1) as pool:
-        futures = {r.tool: pool.submit(_scan, r, cache, targets) for r in runners}
-        for tool, future in futures.items():
-            found, stats = future.result()
-            findings += found
-            result.tools[tool.value] = stats
-            result.tool_versions[tool.value] = stats.version
-    tiers = {t.product: t.tier for t in targets}
+    with ThreadPoolExecutor(max_workers=len(factories) or 1) as pool:
+        futures = [pool.submit(_scan, make, cache, targets) for make in factories]
+        tiers: dict[str, str] = {}
+        for target in targets:  # while the tools run
+            tiers[target.product], inline = _facts(cache, target)
+            findings += [f for f in inline if f.tool in options.tools]
+        scans = {tool: (found, stats) for tool, found, stats in (f.result() for f in futures)}
+    for tool in Tool:  # reported in a fixed order
+        if tool in scans:
+            findings += scans[tool][0]
+            result.tools[tool.value] = scans[tool][1]
+            result.tool_versions[tool.value] = scans[tool][1].version
     open_, waived, counts = apply_waivers(_dedupe(findings), waivers, lambda p: tiers.get(p, ""))
     result.findings = open_
     result.waived = waived

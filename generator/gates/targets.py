@@ -14,7 +14,7 @@ from generator.errors import UserError
 from generator.paths import TEMPLATE_FILE, Repo
 
 
-class _CfnLoader(yaml.SafeLoader):
+class _CfnLoader(yaml.CSafeLoader):  # libyaml: ~9x faster than the pure-Python SafeLoader
     """SafeLoader that reads CloudFormation short-form intrinsics (``!Ref x``) as ``{"Ref": x}``."""
 
 

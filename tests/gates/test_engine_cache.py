@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -56,10 +58,10 @@ def fake(repo_copy: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, list[t
     batches: list[tuple[Tool, list[str]]] = []
     versions = {t.value: "1.0" for t in Tool}
 
-    def runners(root: Path, tools: tuple[Tool, ...]) -> list[FakeTool]:
-        return [FakeTool(t, versions[t.value], batches) for t in Tool if t in tools]
+    def factories(root: Path, tools: tuple[Tool, ...]) -> list[Callable[[], FakeTool]]:
+        return [partial(FakeTool, t, versions[t.value], batches) for t in Tool if t in tools]
 
-    monkeypatch.setattr(engine, "make_runners", runners)
+    monkeypatch.setattr(engine, "runner_factories", factories)
     return repo_copy, batches, versions
 
 
