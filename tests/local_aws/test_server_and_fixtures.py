@@ -50,14 +50,19 @@ def test_seeding_satisfies_the_enterprise_preflight_and_is_idempotent(endpoint: 
     aws = Aws(Target(region=product.region, endpoint_url=endpoint))
     assert len(preflight.missing_prerequisites(aws, product)) == 3  # two SSM parameters, the SG export
     clients = boto3_clients(endpoint)
-    first = seed(product, clients)
-    assert [line.split(" ")[0:2] for line in first.created] == [
-        ["S3", "bucket"], ["VPC", first.vpc_id], ["SSM", "parameter"], ["SSM", "parameter"], ["stack", "local-sg-provisioner-prod"]]
-    assert first.created[3] == f"SSM parameter /network/prod/private-subnet-ids = {','.join(first.subnet_ids)}"
-    assert preflight.missing_prerequisites(aws, product) == []
-    again = seed(product, clients)
-    assert (again.vpc_id, again.subnet_ids) == (first.vpc_id, first.subnet_ids)
-    assert [c for c in again.created if not c.startswith("SSM parameter")] == []
+    try:
+        first = seed(product, clients)
+        kinds = [line.split(" ")[0:2] for line in first.created]
+        assert kinds == [["S3", "bucket"], ["VPC", first.vpc_id], ["SSM", "parameter"], ["SSM", "parameter"],
+                         ["stack", "local-sg-provisioner-prod"]]
+        assert first.created[3] == f"SSM parameter /network/prod/private-subnet-ids = {','.join(first.subnet_ids)}"
+        assert preflight.missing_prerequisites(aws, product) == []
+        again = seed(product, clients)
+        assert (again.vpc_id, again.subnet_ids) == (first.vpc_id, first.subnet_ids)
+        assert [c for c in again.created if not c.startswith("SSM parameter")] == []
+    finally:  # moto's backends are per process: the AWS tests' server would see these names too
+        clients("ssm", "eu-west-1").delete_parameters(Names=["/network/prod/vpc-id", "/network/prod/private-subnet-ids"])
+        clients("cloudformation", "eu-west-1").delete_stack(StackName="local-sg-provisioner-prod")
 
 
 def test_a_direct_config_is_pointed_at_the_seeded_network(endpoint: str, tmp_path: Path) -> None:
