@@ -88,8 +88,8 @@ def _product_of(repo: Repo, arg: str) -> str:
         real = cand.resolve()
         if real.is_file() and real.suffix in (".yaml", ".yml") and real.parent == products:
             return real.stem  # a config
-        if real.is_file() and real.name == TEMPLATE_FILE and real.parent.parent == products:
-            return real.parent.name  # a committed template
+        if real.is_file() and real.parent.parent == products:
+            return real.parent.name  # the committed template, or another file of the product (deployer policy)
         if real.is_dir() and real.parent == products:
             return real.name  # a product folder
     name = arg.removesuffix(".yaml").removesuffix(".yml")
