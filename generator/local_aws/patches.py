@@ -19,6 +19,8 @@ Each patch is idempotent, wraps moto's own code (original behaviour first, then 
   them, and detaches them when the role goes.
 - security group: moto replaces a group on every update (new id); AWS changes tags in place. A tag-only change
   is now applied in place; anything else still goes through moto's replacement.
+- replacement cascade: when an update replaces a resource (new physical id), moto leaves the resources that
+  reference it unchanged, still pointing at the old one; AWS updates them. They are updated here too.
 - delete: moto never deletes a managed policy or a VPC endpoint with its stack; AWS does.
 """
 
@@ -258,6 +260,60 @@ def _sg_update(original: Any) -> Any:
     return update
 
 
+def _names(value: Any) -> set[str]:
+    """Logical ids a template fragment refers to (Ref, Fn::GetAtt, ${X} and ${X.Attr} in Fn::Sub)."""
+    import re  # noqa: PLC0415
+
+    if isinstance(value, list):
+        return set().union(*(_names(v) for v in value)) if value else set()
+    if not isinstance(value, dict):
+        return set()
+    out: set[str] = set()
+    for key, item in value.items():
+        if key == "Ref" and isinstance(item, str):
+            out.add(item)
+        elif key == "Fn::GetAtt":
+            out.add(str(item[0] if isinstance(item, list) else str(item).split(".", 1)[0]))
+        elif key == "Fn::Sub":
+            text = item[0] if isinstance(item, list) else item
+            out |= set(re.findall(r"\$\{([A-Za-z0-9]+)(?:\.[A-Za-z0-9.]+)?\}", str(text)))
+            out |= _names(item[1]) if isinstance(item, list) and len(item) > 1 else set()
+        else:
+            out |= _names(item)
+    return out
+
+
+def _physical(resource: Any) -> Any:
+    return getattr(resource, "physical_resource_id", None) if resource is not None and not isinstance(resource, str) else None
+
+
+def _cascade_replacements(original: Any) -> Any:
+    def update(self: Any, template: dict[str, Any], parameters: dict[str, Any] | None = None) -> None:
+        from moto.cloudformation import parsing  # noqa: PLC0415
+
+        diff = self.build_resource_diff(template, parameters)
+        before = {lid: _physical(self._parsed_resources.get(lid)) for lid in self._resource_json_map}
+        original(self, template, parameters)
+        done = set(diff["Add"]) | set(diff["Modify"])
+        after = {lid: _physical(self._parsed_resources.get(lid)) for lid in before}
+        changed = {lid for lid, pid in before.items() if pid is not None and after[lid] not in {None, pid}}
+        for _ in range(len(self._resource_json_map)):
+            if not changed:
+                break
+            nxt: set[str] = set()
+            for lid, body in self._resource_json_map.items():
+                if lid in done or lid not in self._parsed_resources or not (_names(body) & changed):
+                    continue
+                old = _physical(self._parsed_resources[lid])
+                self._parsed_resources[lid] = parsing.parse_and_update_resource(lid, body, self, self._account_id, self._region_name)
+                done.add(lid)
+                if _physical(self._parsed_resources[lid]) != old:
+                    nxt.add(lid)
+            changed = nxt
+
+    return update
+
+
 def _managed_policy_delete(_original: Any) -> Any:
     def delete(self: Any, account_id: str, region_name: str) -> None:
         from moto.iam.models import iam_backends  # noqa: PLC0415
@@ -302,6 +358,7 @@ def apply_patches() -> dict[str, str]:
           classmethod_=True)
     _once(FakeBucket, "update_from_cloudformation_json", _bucket_update, "the same on in-place updates", classmethod_=True)
     _once(LogGroup, "create_from_cloudformation_json", _log_group_create, "keep KmsKeyId", classmethod_=True)
+    _once(parsing.ResourceMap, "update", _cascade_replacements, "update what refers to a replaced resource")
     _once(parsing, "parse_and_update_resource", _update_keeps_resource, "keep (and update) resources moto cannot update")
     _once(Role, "create_from_cloudformation_json", _role_create, "attach ManagedPolicyArns", classmethod_=True)
     _once(Role, "update_from_cloudformation_json", _role_update, "sync attachments and boundary", classmethod_=True)

@@ -92,6 +92,8 @@ def test_created_read_back_updated_and_deleted(aws: Callable[[str], Any]) -> Non
     via_change_set(cfn, "devtools-1", renamed, "UPDATE")
     assert aws("codebuild").list_projects()["projects"].count(f"{prefix}-build2") == 1
     assert f"{prefix}-build" not in aws("codebuild").list_projects()["projects"]
+    pipeline = aws("codepipeline").get_pipeline(name=ids["Pipeline"])["pipeline"]  # what refers to it follows, as on AWS
+    assert (pipeline["stages"][1]["actions"][0]["configuration"], pipeline["version"]) == ({"ProjectName": f"{prefix}-build2"}, 3)
 
     cfn.delete_stack(StackName="devtools-1")
     assert f"{prefix}-build2" not in aws("codebuild").list_projects()["projects"]
