@@ -1,0 +1,192 @@
+"""Patches of moto's own CloudFormation models of resource types (see :mod:`generator.local_aws.patches` for the list
+and reasons): KMS key, SSM parameter, S3 bucket, log group, IAM role, security group, managed policy, VPC endpoint."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+
+def _kms_props(props: dict[str, Any]) -> dict[str, Any]:
+    out = dict(props)
+    if isinstance(out.get("KeyPolicy"), dict):
+        out["KeyPolicy"] = json.dumps(out["KeyPolicy"])
+    out["Tags"] = [{"TagKey": t.get("Key", t.get("TagKey")), "TagValue": t.get("Value", t.get("TagValue"))}
+                   for t in out.get("Tags", [])]
+    return out
+
+
+def kms_create(original: Any) -> Any:
+    def create(cls: Any, resource_name: str, cloudformation_json: Any, account_id: str, region_name: str, **kwargs: Any) -> Any:
+        cfn = {**cloudformation_json, "Properties": _kms_props(cloudformation_json.get("Properties") or {})}
+        return original(cls, resource_name, cfn, account_id, region_name, **kwargs)
+
+    return create
+
+
+def kms_update(_original: Any) -> Any:
+    def update(cls: Any, original_resource: Any, new_resource_name: str, cloudformation_json: Any, account_id: str,  # noqa: PLR0917
+               region_name: str) -> Any:
+        from moto.kms.models import kms_backends  # noqa: PLC0415
+
+        props = _kms_props(cloudformation_json.get("Properties") or {})
+        key, backend = original_resource, kms_backends[account_id][region_name]
+        key.description = props.get("Description", "")
+        key.key_rotation_status = bool(props.get("EnableKeyRotation", False))
+        key.enabled = bool(props.get("Enabled", True))
+        if props.get("KeyPolicy"):
+            key.policy = props["KeyPolicy"]
+        backend.tagger.delete_all_tags_for_resource(key.id)
+        backend.tagger.tag_resource(key.id, props["Tags"])
+        return key
+
+    return update
+
+
+def ssm_create(original: Any) -> Any:
+    def create(cls: Any, resource_name: str, cloudformation_json: Any, account_id: str, region_name: str, **kwargs: Any) -> Any:
+        props = dict(cloudformation_json.get("Properties") or {})
+        if isinstance(props.get("Tags"), dict):
+            props["Tags"] = [{"Key": k, "Value": v} for k, v in props["Tags"].items()]
+        return original(cls, resource_name, {**cloudformation_json, "Properties": props}, account_id, region_name, **kwargs)
+
+    return create
+
+
+def _bucket_settings(bucket: Any, props: dict[str, Any], account_id: str) -> None:
+    from moto.s3.models import s3_backends  # noqa: PLC0415
+
+    backend, name = s3_backends[account_id]["aws"], bucket.name
+    if "VersioningConfiguration" in props:
+        backend.put_bucket_versioning(name, str(props["VersioningConfiguration"].get("Status", "Suspended")))
+    if props.get("PublicAccessBlockConfiguration"):
+        backend.put_public_access_block(name, {k: str(bool(v)).lower() for k, v in props["PublicAccessBlockConfiguration"].items()})
+    rules = (props.get("OwnershipControls") or {}).get("Rules") or []
+    if rules:
+        backend.put_bucket_ownership_controls(name, rules[0]["ObjectOwnership"])
+
+
+def bucket_create(original: Any) -> Any:
+    def create(cls: Any, resource_name: str, cloudformation_json: Any, account_id: str, region_name: str, **kwargs: Any) -> Any:
+        bucket = original(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs)
+        _bucket_settings(bucket, cloudformation_json.get("Properties") or {}, account_id)
+        return bucket
+
+    return create
+
+
+def bucket_update(original: Any) -> Any:
+    def update(cls: Any, original_resource: Any, new_resource_name: str, cloudformation_json: Any, account_id: str,  # noqa: PLR0917
+               region_name: str) -> Any:
+        bucket = original(cls, original_resource, new_resource_name, cloudformation_json, account_id, region_name)
+        if bucket is original_resource:  # in place (a replacement went through create)
+            _bucket_settings(bucket, cloudformation_json.get("Properties") or {}, account_id)
+        return bucket
+
+    return update
+
+
+def log_group_create(original: Any) -> Any:
+    def create(cls: Any, resource_name: str, cloudformation_json: Any, account_id: str, region_name: str, **kwargs: Any) -> Any:
+        group = original(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs)
+        group.kms_key_id = (cloudformation_json.get("Properties") or {}).get("KmsKeyId")
+        return group
+
+    return create
+
+
+def _sync_role(role: Any, props: dict[str, Any], account_id: str) -> None:
+    from moto.iam.models import iam_backends  # noqa: PLC0415
+
+    iam = iam_backends[account_id]["aws"]
+    wanted = [str(a) for a in props.get("ManagedPolicyArns", [])]
+    for arn in [a for a in role.managed_policies if a not in wanted]:
+        iam.detach_role_policy(arn, role.name)
+    for arn in [a for a in wanted if a not in role.managed_policies]:
+        iam.attach_role_policy(arn, role.name)
+    role.permissions_boundary_arn = props.get("PermissionsBoundary") or None
+
+
+def role_create(original: Any) -> Any:
+    def create(cls: Any, resource_name: str, cloudformation_json: Any, account_id: str, region_name: str, **kwargs: Any) -> Any:
+        role = original(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs)
+        _sync_role(role, cloudformation_json.get("Properties") or {}, account_id)
+        return role
+
+    return create
+
+
+def role_update(original: Any) -> Any:
+    def update(cls: Any, original_resource: Any, new_resource_name: str, cloudformation_json: Any, account_id: str,  # noqa: PLR0917
+               region_name: str) -> Any:
+        role = original(cls, original_resource, new_resource_name, cloudformation_json, account_id, region_name)
+        _sync_role(role, cloudformation_json.get("Properties") or {}, account_id)
+        return role
+
+    return update
+
+
+def role_delete(original: Any) -> Any:
+    def delete(cls: Any, resource_name: str, cloudformation_json: Any, account_id: str, region_name: str) -> None:
+        from moto.iam.models import iam_backends  # noqa: PLC0415
+
+        iam = iam_backends[account_id]["aws"]
+        for role in [r for r in iam.roles.values() if r.name == resource_name]:
+            for arn in list(role.managed_policies):
+                iam.detach_role_policy(arn, role.name)
+        original(cls, resource_name, cloudformation_json, account_id, region_name)
+
+    return delete
+
+
+def _without_tags(props: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in props.items() if k != "Tags"}
+
+
+def sg_create(original: Any) -> Any:
+    def create(cls: Any, resource_name: str, cloudformation_json: Any, account_id: str, region_name: str, **kwargs: Any) -> Any:
+        group = original(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs)
+        group.mlprov_properties = dict(cloudformation_json.get("Properties") or {})
+        return group
+
+    return create
+
+
+def sg_update(original: Any) -> Any:
+    def update(cls: Any, original_resource: Any, new_resource_name: str, cloudformation_json: Any, account_id: str,  # noqa: PLR0917
+               region_name: str) -> Any:
+        props = dict(cloudformation_json.get("Properties") or {})
+        before = getattr(original_resource, "mlprov_properties", None)
+        if before is None or _without_tags(before) != _without_tags(props) or original_resource.name != new_resource_name:
+            return original(cls, original_resource, new_resource_name, cloudformation_json, account_id, region_name)
+        backend, group_id = original_resource.ec2_backend, original_resource.id
+        backend.tags[group_id] = {k: v for k, v in backend.tags[group_id].items() if k.startswith("aws:")}
+        backend.create_tags([group_id], {t["Key"]: t["Value"] for t in props.get("Tags", [])})
+        original_resource.mlprov_properties = props
+        return original_resource
+
+    return update
+
+
+def managed_policy_delete(_original: Any) -> Any:
+    def delete(self: Any, account_id: str, region_name: str) -> None:
+        from moto.iam.models import iam_backends  # noqa: PLC0415
+
+        del region_name
+        iam = iam_backends[account_id]["aws"]
+        if self.attachment_count:  # a role of the stack still has it: try again once the role is gone
+            from moto.iam.exceptions import DeleteConflictException  # noqa: PLC0415
+
+            raise DeleteConflictException("Cannot delete a policy attached to entities.")
+        iam.delete_policy(self.arn)
+
+    return delete
+
+
+def vpc_endpoint_delete(_original: Any) -> Any:
+    def delete(self: Any, account_id: str, region_name: str) -> None:
+        from moto.ec2.models import ec2_backends  # noqa: PLC0415
+
+        ec2_backends[account_id][region_name].delete_vpc_endpoints([self.id])
+
+    return delete
