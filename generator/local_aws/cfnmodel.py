@@ -30,8 +30,8 @@ def service_error(code: str, message: str) -> Exception:
 
 
 def service_errors(fn: F) -> F:
-    """Re-raise a backend's JSON error as a protocol-neutral moto ServiceException, so CloudFormation's XML
-    answer carries the service's own error code and message (e.g. ``RepositoryNameExistsException``)."""
+    """Re-raise a backend's error as :func:`service_error`, so CloudFormation's XML answer carries the service's own
+    code and message (e.g. ``RepositoryNameExistsException``); a missing required property becomes a ValidationError."""
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -45,6 +45,8 @@ def service_errors(fn: F) -> F:
             if type(exc).__module__.startswith("moto."):  # a service's own error: keep its code, CloudFormation's protocol
                 raise service_error(str(exc.code), str(exc.message)) from exc
             raise
+        except KeyError as exc:  # a required property the template lacks: CloudFormation's own wording
+            raise service_error("ValidationError", f"Properties validation failed: #: required key [{exc.args[0]}] not found") from exc
 
     return wrapper  # type: ignore[return-value]
 

@@ -125,3 +125,12 @@ def test_a_pipeline_needs_two_stages_and_a_repository_name_is_unique(aws: Callab
         via_change_set(cfn, "devtools-4", _template("dev4"))
     assert (err.value.response["Error"]["Code"], err.value.response["Error"]["Message"]) == (
         "RepositoryNameExistsException", "Repository named dev4-repo already exists")
+
+
+def test_a_missing_required_property_is_a_validation_error(aws: Callable[[str], Any]) -> None:
+    template = _template("dev5")
+    del template["Resources"]["Project"]["Properties"]["ServiceRole"]
+    with pytest.raises(ClientError) as err:
+        via_change_set(aws("cloudformation"), "devtools-5", template)
+    assert (err.value.response["Error"]["Code"], err.value.response["Error"]["Message"]) == (
+        "ValidationError", "Properties validation failed: #: required key [ServiceRole] not found")
