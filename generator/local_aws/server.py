@@ -18,7 +18,6 @@ from generator.local_aws.registry import register_models
 
 HOST = "127.0.0.1"
 DUMMY_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
-ACCOUNT_ID = "123456789012"  # moto's default account, the one the example configs use
 
 
 def _check_free(port: int) -> None:
