@@ -57,12 +57,14 @@ def install(scratch: Path, name: str, edit: dict[str, Any] | None = None, networ
 
 
 def write_template(path: Path, mutate: Any = None) -> dict[str, Any]:
-    _text, template = render(load_product(path))
+    """Commit the config's rendering as is (the YAML text a deploy sends), or its JSON form after ``mutate``."""
+    text, template = render(load_product(path))
     if mutate:
         mutate(template)
+        text = json.dumps(template, indent=1)
     folder = path.with_suffix("")
     folder.mkdir(exist_ok=True)
-    (folder / "template.yaml").write_text(json.dumps(template, indent=1))
+    (folder / "template.yaml").write_text(text)
     return template
 
 
