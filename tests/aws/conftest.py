@@ -57,14 +57,14 @@ def install(scratch: Path, name: str, edit: dict[str, Any] | None = None, networ
 
 
 def write_template(path: Path, mutate: Any = None) -> dict[str, Any]:
-    """Commit the config's rendering as is (the YAML text a deploy sends), or its JSON form after ``mutate``."""
-    text, template = render(load_product(path))
+    """Commit the config's full template in JSON form (``mutate`` edits it first). JSON on purpose: other tests
+    rely on this rendering being reported stale by ``render --check``."""
+    _text, template = render(load_product(path))
     if mutate:
         mutate(template)
-        text = json.dumps(template, indent=1)
     folder = path.with_suffix("")
     folder.mkdir(exist_ok=True)
-    (folder / "template.yaml").write_text(text)
+    (folder / "template.yaml").write_text(json.dumps(template, indent=1))
     return template
 
 
