@@ -9,7 +9,7 @@ CHECKOV_VERSION := 3.3.30
 PRODUCTS ?=
 ENDPOINT_ARGS := $(if $(AWS_ENDPOINT_URL),--endpoint-url $(AWS_ENDPOINT_URL),)
 
-.PHONY: help setup setup-python setup-checkov setup-node setup-browser render render-check validate gate test test-fast lint typecheck demo plan deploy drift changed review deploy-reviewed drift-issue lint-workflows bench clean
+.PHONY: help setup setup-python setup-checkov setup-node setup-browser render render-check validate gate test test-fast lint typecheck local-aws demo plan deploy drift changed review deploy-reviewed drift-issue lint-workflows bench clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s $$'\t'
@@ -59,6 +59,9 @@ lint:
 
 typecheck:
 	$(BIN)/mypy
+
+local-aws:  ## the embedded local AWS on 127.0.0.1 (PORT=5000) until Ctrl-C: moto + our CloudFormation models
+	$(MLPROV) local-aws --port $(or $(PORT),5000)
 
 demo:  ## the main job on the embedded local AWS: validate, render-check, gate, then the deploy lifecycle
 	$(BIN)/python -m generator.demo

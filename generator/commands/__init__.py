@@ -32,11 +32,17 @@ MODULES: tuple[str, ...] = (
     "create_policy",
     "create_template",
     "render",
+    "validate_template",
+    "gate",
+    "review_report",
     "show_changes",
     "deploy_product",
     "test_deploy",
     "check_drift",
     "delete_product",
+    "changed_products",
+    "comment_body",
+    "local_aws",
 )
 
 
