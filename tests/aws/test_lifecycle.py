@@ -19,8 +19,11 @@ STARTER = "startupco-dev-s001-us-east-1-fraud-detection-ml-codecommit"
 PROFESSIONAL = "techcorp-prod-a001-us-west-2-customer-churn-ml-codecommit"
 ENTERPRISE = "globalbank-prod-b002-eu-west-1-demand-forecasting-ml-codecommit-standalone-direct"
 REGIONS = {STARTER: "us-east-1", PROFESSIONAL: "us-west-2", ENTERPRISE: "eu-west-1"}
-STACKS = {STARTER: "startupco-dev-s001-use1-fraud-detection-ml", PROFESSIONAL: "techcorp-prod-a001-usw2-customer-churn-ml",
-          ENTERPRISE: "globalbank-prod-b002-euw1-demand-forecasting-ml"}
+# Copies with their own app ids: moto's backends are shared by every test of a process, and the retained stores
+# (model package group, repositories, buckets) of a deleted stack block a re-creation under the same names, as on AWS.
+APP_IDS = {STARTER: ("s001", "s801"), PROFESSIONAL: ("a001", "a801"), ENTERPRISE: ("b002", "b802")}
+STACKS = {STARTER: "startupco-dev-s801-use1-fraud-detection-ml", PROFESSIONAL: "techcorp-prod-a801-usw2-customer-churn-ml",
+          ENTERPRISE: "globalbank-prod-b802-euw1-demand-forecasting-ml"}
 
 
 def _reports() -> Path:
@@ -68,7 +71,9 @@ def test_lifecycle(name: str, endpoint: str, scratch: Path, monkeypatch: pytest.
                    capsys: pytest.CaptureFixture[str]) -> None:
     region, stack = REGIONS[name], STACKS[name]
     network = enterprise_network(endpoint, region) if name == ENTERPRISE else None
-    config = install(scratch, name, network=network)
+    old, new = APP_IDS[name]
+    config = install(scratch, name, {"app_id": new}, network=network, as_name=name.replace(old, new))
+    reports = _reports() / config.stem
     aws = ["--endpoint-url", endpoint]
     cfn, ssm = client(endpoint, "cloudformation", region), client(endpoint, "ssm", region)
     prefix = f"/mlprov/{stack}"
@@ -97,7 +102,7 @@ def test_lifecycle(name: str, endpoint: str, scratch: Path, monkeypatch: pytest.
     config.write_text(yaml.safe_dump(data, sort_keys=False))
     write_template(config)
     assert run_cli(monkeypatch, "show-changes", str(config), *aws) == 0
-    report = json.loads((_reports() / name / "changes.json").read_text())
+    report = json.loads((reports / "changes.json").read_text())
     assert report["counts"]["modify"] >= 1
     assert report["counts"]["replace"] == 0 and report["counts"]["add"] == 0
     assert report["data_loss_risk"] == []
@@ -116,10 +121,10 @@ def test_lifecycle(name: str, endpoint: str, scratch: Path, monkeypatch: pytest.
     write_template(config, rename)
     assert run_cli(monkeypatch, "show-changes", str(config), *aws) == 0
     shown = capsys.readouterr().out
-    report = json.loads((_reports() / name / "changes.json").read_text())
+    report = json.loads((reports / "changes.json").read_text())
     row = next(c for c in report["changes"] if c["logical_id"] == target)
     assert (row["kind"], row["replacement"], row["causes"]) == ("replace", "True", [prop])
-    markdown = (_reports() / name / "changes.md").read_text()
+    markdown = (reports / "changes.md").read_text()
     if name == STARTER:
         assert report["data_loss_risk"] == [] and "DATA-LOSS" not in markdown
     else:
@@ -159,7 +164,7 @@ def test_lifecycle(name: str, endpoint: str, scratch: Path, monkeypatch: pytest.
         assert "EnableKeyRotation" in by_id["KmsKey"]["checked"]
         assert by_id["CodeBuildRole"]["status"] == "IN_SYNC"
     assert 0 < drift["coverage_percent"] <= 100
-    assert (_reports() / name / "drift.md").read_text().startswith("<!-- mlprov:drift -->")
+    assert (reports / "drift.md").read_text().startswith("<!-- mlprov:drift -->")
 
     # delete (moto fails a stack deletion on a resource deleted out of band: repair that first)
     ssm.put_parameter(Name=f"{prefix}/RepositoryUrl", Value=outputs["RepositoryUrl"], Type="String")
