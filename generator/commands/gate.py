@@ -8,13 +8,15 @@ Exit 0 clean, 1 findings or waiver problems, 2 bad input.
 from __future__ import annotations
 
 import argparse
+import logging
 from pathlib import Path
 
+from generator.actionlog import LOGGER_NAME
 from generator.commands import Command
 from generator.errors import ExitCode
 from generator.gates.engine import GateOptions, gate_targets
 from generator.gates.model import GateResult, Tool
-from generator.gates.report import to_json, to_markdown, to_text
+from generator.gates.report import summary_line, to_json, to_markdown, to_text
 from generator.gates.sarif import to_sarif
 from generator.gates.targets import Target, resolve_targets
 from generator.paths import Repo, find_repo
@@ -55,6 +57,10 @@ def gate_and_report(args: argparse.Namespace, repo: Repo, targets: list[Target])
     result = gate_targets(repo.root, targets, GateOptions(use_cache=not args.no_cache, tools=tools))
     reports_dir: Path = getattr(args, "reports_dir", None) or repo.reports_dir
     folder = write_reports(result, reports_dir, repo.root)
+    log = logging.getLogger(LOGGER_NAME)
+    log.info("%s", summary_line(result))
+    for line in result.waiver_problems + result.warnings:
+        log.warning("%s", line)
     text = render(result, args.format, repo.root)
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import subprocess
 import tempfile
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from generator.actionlog import LOGGER_NAME
 from generator.errors import UserError
 from generator.gates.model import Finding, Tool
 from generator.gates.targets import Target
@@ -43,13 +45,20 @@ class ToolOutput:
 def run_batch(runner: Runner, targets: list[Target]) -> ToolOutput:
     """Run the tool once over all targets, in an empty working directory (no stray config files are read)."""
     cmd = runner.command(targets)
+    log = logging.getLogger(LOGGER_NAME)
+    shown = " ".join(cmd[:12]) + (" ..." if len(cmd) > 12 else "")
+    log.info("%s: one process over %d template(s): %s", runner.tool.value, len(targets), shown)
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="mlprov-gate-") as cwd:
         try:
             proc = subprocess.run(cmd, cwd=cwd, env=runner.env(), capture_output=True, text=True, check=False)
         except OSError as exc:
             raise UserError(f"{runner.tool.value}: cannot run {cmd[0]}: {exc.strerror}", hint="run 'make setup'") from None
-    return ToolOutput(proc.returncode, proc.stdout, proc.stderr, time.perf_counter() - started)
+    out = ToolOutput(proc.returncode, proc.stdout, proc.stderr, time.perf_counter() - started)
+    log.info("%s: exit %d in %.1f s", runner.tool.value, out.returncode, out.seconds)
+    if out.stderr.strip():
+        log.debug("%s stderr:\n%s", runner.tool.value, out.stderr[-4000:])
+    return out
 
 
 def tool_failed(tool: Tool, out: ToolOutput, hint: str) -> UserError:
