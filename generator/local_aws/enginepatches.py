@@ -114,3 +114,31 @@ def cascade_replacements(original: Any) -> Any:
             changed = nxt
 
     return update
+
+
+def update_termination_protection(_original: Any) -> Any:
+    """The UpdateTerminationProtection action moto lacks (it answered HTTP 500)."""
+
+    def action(self: Any) -> Any:
+        from moto.core.responses import ActionResult  # noqa: PLC0415
+
+        stack = self.cloudformation_backend.get_stack(self._get_param("StackName"))
+        flag = self._get_param("EnableTerminationProtection")
+        stack.enable_termination_protection = flag if isinstance(flag, bool) else str(flag).lower() == "true"
+        return ActionResult({"StackId": stack.stack_id})
+
+    return action
+
+
+def delete_stack_protected(original: Any) -> Any:
+    """DeleteStack refuses a stack with termination protection on, with AWS's message."""
+
+    def delete_stack(self: Any, name_or_stack_id: str) -> None:
+        from moto.cloudformation.exceptions import ValidationError  # noqa: PLC0415
+
+        for stack in self.stacks.values():
+            if name_or_stack_id in {stack.stack_id, stack.name} and stack.enable_termination_protection:
+                raise ValidationError(message=f"Stack [{stack.name}] cannot be deleted while TerminationProtection is enabled")
+        original(self, name_or_stack_id)
+
+    return delete_stack

@@ -21,6 +21,8 @@ Each patch is idempotent, wraps moto's own code (original behaviour first, then 
   is now applied in place; anything else still goes through moto's replacement.
 - replacement cascade: when an update replaces a resource (new physical id), moto leaves the resources that
   reference it unchanged, still pointing at the old one; AWS updates them. They are updated here too.
+- termination protection: moto has no UpdateTerminationProtection (HTTP 500) and deletes protected stacks;
+  both as on AWS now (production stacks are protected by deploy-product).
 - delete: moto never deletes a managed policy or a VPC endpoint with its stack; AWS does.
 """
 
@@ -47,6 +49,7 @@ def apply_patches() -> dict[str, str]:
     """Apply every patch (idempotent); return what was patched and why."""
     from moto.cloudformation import models as cfn_models  # noqa: PLC0415
     from moto.cloudformation import parsing  # noqa: PLC0415
+    from moto.cloudformation.responses import CloudFormationResponse  # noqa: PLC0415
     from moto.ec2.models.security_groups import SecurityGroup  # noqa: PLC0415
     from moto.ec2.models.vpcs import VPCEndPoint  # noqa: PLC0415
     from moto.iam.models import ManagedPolicy, Role  # noqa: PLC0415
@@ -58,6 +61,8 @@ def apply_patches() -> dict[str, str]:
     from generator.local_aws import enginepatches as e  # noqa: PLC0415
     from generator.local_aws import typepatches as t  # noqa: PLC0415
 
+    _once(CloudFormationResponse, "update_termination_protection", e.update_termination_protection, "the action moto lacks")
+    _once(cfn_models.CloudFormationBackend, "delete_stack", e.delete_stack_protected, "refuse protected stacks")
     _once(cfn_models.ChangeSet, "apply", e.change_set_apply, "refresh template, outputs and exports; resolve imports")
     _once(Key, "create_from_cloudformation_json", t.kms_create, "KeyPolicy object and Key/Value tags", classmethod_=True)
     _once(Key, "update_from_cloudformation_json", t.kms_update, "update a key in place", classmethod_=True)

@@ -7,6 +7,9 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+import pytest
+from botocore.exceptions import ClientError
+
 from generator.local_aws import apply_patches, register_models, registered_types
 from tests.local_aws.conftest import outputs, physical, role, via_change_set
 
@@ -124,3 +127,21 @@ def test_a_tag_change_updates_a_security_group_in_place(aws: Callable[[str], Any
     reopened["Properties"]["SecurityGroupIngress"][0]["FromPort"] = 22
     via_change_set(cfn, "patches-4", {"Resources": {"Group": reopened}}, "UPDATE")
     assert physical(cfn, "patches-4")["Group"] != first  # any other change: moto's replacement, as before
+
+
+def test_termination_protection_is_kept_and_refuses_a_delete(aws: Callable[[str], Any]) -> None:
+    cfn = aws("cloudformation")
+    via_change_set(cfn, "patches-5", {"Resources": {"P": {"Type": "AWS::SSM::Parameter", "Properties": {
+        "Name": "/patches/protected", "Type": "String", "Value": "x"}}}})
+    cfn.update_termination_protection(StackName="patches-5", EnableTerminationProtection=True)
+    assert cfn.describe_stacks(StackName="patches-5")["Stacks"][0]["EnableTerminationProtection"] is True
+    with pytest.raises(ClientError) as err:
+        cfn.delete_stack(StackName="patches-5")
+    assert err.value.response["Error"]["Message"] == "Stack [patches-5] cannot be deleted while TerminationProtection is enabled"
+    cfn.update_termination_protection(StackName="patches-5", EnableTerminationProtection=False)
+    cfn.delete_stack(StackName="patches-5")
+    assert cfn.describe_stacks(StackName=physical_stack_id(cfn, "patches-5"))["Stacks"][0]["StackStatus"] == "DELETE_COMPLETE"
+
+
+def physical_stack_id(cfn: Any, name: str) -> str:
+    return str(next(s["StackId"] for s in cfn.list_stacks()["StackSummaries"] if s["StackName"] == name))
