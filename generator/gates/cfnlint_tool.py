@@ -7,8 +7,10 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from importlib.metadata import version
+from pathlib import Path
 from typing import Any
 
 from generator.gates.cache import fingerprint
@@ -21,16 +23,28 @@ LEVELS = {"Error": Severity.HIGH, "Warning": Severity.MEDIUM, "Informational": S
 ENTRY = "import sys; from cfnlint.runner import main; sys.argv[0] = 'cfn-lint'; sys.exit(main())"
 
 
+_REGION = re.compile(r"""^region:\s*["']?([a-z0-9-]+)""", re.MULTILINE)
+
+
+def repo_regions(root: Path) -> list[str]:
+    """Every region a product config of the repository names (us-east-1 when none): what templates are linted against.
+
+    The same list for every batch keeps cached results independent of which templates happened to be scanned together.
+    """
+    found = {m.group(1) for config in (root / "products").glob("*.yaml") for m in _REGION.finditer(config.read_text(encoding="utf-8"))}
+    return sorted(found) or ["us-east-1"]
+
+
 class CfnLint:
     tool = Tool.CFN_LINT
 
-    def __init__(self) -> None:
+    def __init__(self, root: Path) -> None:
         self.version = version("cfn-lint")
-        self.fingerprint = fingerprint(self.tool.value, self.version, *OPTIONS)
+        self.regions = repo_regions(root)
+        self.fingerprint = fingerprint(self.tool.value, self.version, *OPTIONS, "--regions", *self.regions)
 
     def command(self, targets: list[Target]) -> list[str]:
-        regions = sorted({t.region for t in targets if t.region}) or ["us-east-1"]
-        return [sys.executable, "-c", ENTRY, *OPTIONS, "--regions", *regions, "--", *(str(t.template) for t in targets)]
+        return [sys.executable, "-c", ENTRY, *OPTIONS, "--regions", *self.regions, "--", *(str(t.template) for t in targets)]
 
     def env(self) -> dict[str, str]:
         return base_env()

@@ -37,7 +37,7 @@ def runner_factories(root: Path, tools: tuple[Tool, ...]) -> list[Callable[[], R
     cache_dir = root / CACHE_DIR
     factories: dict[Tool, Callable[[], Runner]] = {
         Tool.CHECKOV: lambda: Checkov(root, cache_dir),
-        Tool.CFN_LINT: CfnLint,
+        Tool.CFN_LINT: lambda: CfnLint(root),
         Tool.CFN_GUARD: lambda: CfnGuard(root),
     }
     return [factory for tool, factory in factories.items() if tool in tools]

@@ -36,7 +36,7 @@ def test_cfn_lint_matches_become_findings_per_product() -> None:
     }
     other = dict(match, Filename="/elsewhere.yaml")
     top = dict(match, Location={"Path": ["Outputs"], "Start": {"LineNumber": 2}}, Level="Error", Rule={"Id": "E6001"})
-    result = CfnLint().parse(out([match, other, top], rc=6), [T1, T2])
+    result = CfnLint(REPO).parse(out([match, other, top], rc=6), [T1, T2])
     assert result["p2"] == []
     first, second = result["p1"]
     assert (first.tool, first.rule_id, first.severity, first.resource, first.line, first.message) == (
@@ -49,7 +49,7 @@ def test_cfn_lint_matches_become_findings_per_product() -> None:
 @pytest.mark.parametrize("bad", [out("Traceback (most recent call last): boom", rc=1), out([], rc=1), out({"a": 1}, rc=0)])
 def test_cfn_lint_crash_is_reported_not_swallowed(bad: ToolOutput) -> None:
     with pytest.raises(UserError, match=r"^cfn-lint failed \(exit \d\): "):
-        CfnLint().parse(bad, [T1])
+        CfnLint(REPO).parse(bad, [T1])
 
 
 def checkov_parser() -> Checkov:
@@ -150,3 +150,15 @@ def test_control_tower_index_names_controls_and_their_resource_types() -> None:
     assert "AWS::S3::Bucket" in lock.types
     assert index["kms_create_grant_aws_service_check"].rule_id == "CT.KMS.PR.3"
     assert len({info.path for info in index.values()}) == len(list(CT_DIR.rglob("*.guard")))
+
+
+def test_cfn_lint_lints_every_template_against_the_repository_regions(tmp_path: Path) -> None:
+    (tmp_path / "products").mkdir()
+    (tmp_path / "products" / "a.yaml").write_text("tier: starter\nregion: eu-west-1\n")
+    (tmp_path / "products" / "b.yaml").write_text('region: "us-west-2"\n')
+    lint = CfnLint(tmp_path)
+    assert lint.regions == ["eu-west-1", "us-west-2"]
+    command = lint.command([T1])
+    assert command[command.index("--regions") + 1:command.index("--")] == ["eu-west-1", "us-west-2"]
+    assert lint.fingerprint != CfnLint(tmp_path / "nowhere").fingerprint
+    assert CfnLint(tmp_path / "nowhere").regions == ["us-east-1"]
