@@ -87,6 +87,7 @@ def test_lifecycle(name: str, endpoint: str, scratch: Path, monkeypatch: pytest.
     for key, value in outputs.items():
         assert ssm.get_parameter(Name=f"{prefix}/{key}")["Parameter"]["Value"] == value
     assert "stack policy: replace/delete denied on" in out
+    assert ("termination protection: on (environment prod)" in out) is (name != STARTER)  # dev has none
     tags = {t["Key"]: t["Value"] for t in cfn.describe_stacks(StackName=stack)["Stacks"][0]["Tags"]}
     assert tags["mlprov:product"] == stack
 
@@ -174,6 +175,7 @@ def test_lifecycle(name: str, endpoint: str, scratch: Path, monkeypatch: pytest.
     assert run_cli(monkeypatch, "delete-product", str(config), "--force", *aws) == 0
     out = capsys.readouterr().out
     assert f"stack {stack}: deleted" in out
+    assert (f"turning off termination protection on {stack}" in out) is (name != STARTER)
     assert not [s for s in cfn.list_stacks()["StackSummaries"] if s["StackName"] == stack and s["StackStatus"] != "DELETE_COMPLETE"]
     if bucket:
         client(endpoint, "s3", region).head_bucket(Bucket=bucket)
