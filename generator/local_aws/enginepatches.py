@@ -89,16 +89,21 @@ def _physical(resource: Any) -> Any:
     return getattr(resource, "physical_resource_id", None) if resource is not None and not isinstance(resource, str) else None
 
 
+def _identity(resource: Any) -> Any:
+    """What others may refer to: the physical id, and the Fn::GetAtt values where a model keeps them (ours do)."""
+    return _physical(resource), dict(getattr(resource, "attributes", None) or {}) if _physical(resource) else {}
+
+
 def cascade_replacements(original: Any) -> Any:
     def update(self: Any, template: dict[str, Any], parameters: dict[str, Any] | None = None) -> None:
         from moto.cloudformation import parsing  # noqa: PLC0415
 
         diff = self.build_resource_diff(template, parameters)
-        before = {lid: _physical(self._parsed_resources.get(lid)) for lid in self._resource_json_map}
+        before = {lid: _identity(self._parsed_resources.get(lid)) for lid in self._resource_json_map}
         original(self, template, parameters)
         done = set(diff["Add"]) | set(diff["Modify"])
-        after = {lid: _physical(self._parsed_resources.get(lid)) for lid in before}
-        changed = {lid for lid, pid in before.items() if pid is not None and after[lid] not in {None, pid}}
+        after = {lid: _identity(self._parsed_resources.get(lid)) for lid in before}
+        changed = {lid for lid, ident in before.items() if ident[0] is not None and after[lid][0] is not None and after[lid] != ident}
         for _ in range(len(self._resource_json_map)):
             if not changed:
                 break
@@ -106,10 +111,10 @@ def cascade_replacements(original: Any) -> Any:
             for lid, body in self._resource_json_map.items():
                 if lid in done or lid not in self._parsed_resources or not (_names(body) & changed):
                     continue
-                old = _physical(self._parsed_resources[lid])
+                old = _identity(self._parsed_resources[lid])
                 self._parsed_resources[lid] = parsing.parse_and_update_resource(lid, body, self, self._account_id, self._region_name)
                 done.add(lid)
-                if _physical(self._parsed_resources[lid]) != old:
+                if _identity(self._parsed_resources[lid]) != old:
                     nxt.add(lid)
             changed = nxt
 
@@ -142,3 +147,26 @@ def delete_stack_protected(original: Any) -> Any:
         original(self, name_or_stack_id)
 
     return delete_stack
+
+
+def modify_in_dependency_order(original: Any) -> Any:
+    """moto updates modified resources in template order; a resource must see what it refers to updated first."""
+
+    def build_resource_diff(self: Any, other_template: dict[str, Any], parameters: dict[str, Any] | None = None) -> dict[str, Any]:
+        diff: dict[str, Any] = original(self, other_template, parameters)
+        modify, resources = list(diff["Modify"]), other_template.get("Resources", {})
+        ordered: list[str] = []
+
+        def visit(lid: str, path: tuple[str, ...]) -> None:
+            if lid in ordered or lid in path:
+                return
+            for dep in sorted(_names(resources.get(lid, {})) & set(modify)):
+                visit(dep, (*path, lid))
+            ordered.append(lid)
+
+        for lid in modify:
+            visit(lid, ())
+        diff["Modify"] = ordered
+        return diff
+
+    return build_resource_diff

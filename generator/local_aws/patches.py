@@ -19,8 +19,9 @@ Each patch is idempotent, wraps moto's own code (original behaviour first, then 
   them, and detaches them when the role goes.
 - security group: moto replaces a group on every update (new id); AWS changes tags in place. A tag-only change
   is now applied in place; anything else still goes through moto's replacement.
-- replacement cascade: when an update replaces a resource (new physical id), moto leaves the resources that
-  reference it unchanged, still pointing at the old one; AWS updates them. They are updated here too.
+- replacement cascade: when an update replaces a resource (new physical id) or changes what Fn::GetAtt gives
+  (a renamed repository), moto leaves the resources that refer to it on the old values; AWS updates them, and so
+  does this patch; modified resources are updated in dependency order (moto: template order).
 - termination protection: moto has no UpdateTerminationProtection (HTTP 500) and deletes protected stacks;
   both as on AWS now (production stacks are protected by deploy-product).
 - delete: moto never deletes a managed policy or a VPC endpoint with its stack; AWS does.
@@ -71,6 +72,7 @@ def apply_patches() -> dict[str, str]:
           classmethod_=True)
     _once(FakeBucket, "update_from_cloudformation_json", t.bucket_update, "the same on in-place updates", classmethod_=True)
     _once(LogGroup, "create_from_cloudformation_json", t.log_group_create, "keep KmsKeyId", classmethod_=True)
+    _once(parsing.ResourceMap, "build_resource_diff", e.modify_in_dependency_order, "update what others refer to first")
     _once(parsing.ResourceMap, "update", e.cascade_replacements, "update what refers to a replaced resource")
     _once(parsing, "parse_and_update_resource", e.update_keeps_resource, "keep (and update) resources moto cannot update")
     _once(Role, "create_from_cloudformation_json", t.role_create, "attach ManagedPolicyArns", classmethod_=True)

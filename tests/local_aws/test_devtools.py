@@ -22,7 +22,7 @@ def _template(prefix: str) -> dict[str, Any]:
                                                                       "BranchName": "main"}}
     build = {"Name": "Build", "ActionTypeId": {"Category": "Build", "Owner": "AWS", "Provider": "CodeBuild", "Version": "1"},
              "InputArtifacts": [{"Name": "Src"}], "Configuration": {"ProjectName": {"Ref": "Project"}}}
-    return {"Resources": {
+    template: dict[str, Any] = {"Resources": {
         "Role": role(f"{prefix}-role"),
         "Repo": {"Type": "AWS::CodeCommit::Repository", "Properties": {
             "RepositoryName": f"{prefix}-repo", "RepositoryDescription": "model build",
@@ -43,6 +43,10 @@ def _template(prefix: str) -> dict[str, Any]:
         "RepoArn": {"Value": {"Fn::GetAtt": ["Repo", "Arn"]}}, "ProjectArn": {"Value": {"Fn::GetAtt": ["Project", "Arn"]}},
         "PipelineVersion": {"Value": {"Fn::GetAtt": ["Pipeline", "Version"]}},
     }}
+    # the pipeline first: moto would update it (in template order) before the repository and project it refers to
+    resources = template["Resources"]
+    template["Resources"] = {"Role": resources.pop("Role"), "Pipeline": resources.pop("Pipeline"), **resources}
+    return template
 
 
 def test_created_read_back_updated_and_deleted(aws: Callable[[str], Any]) -> None:
@@ -75,15 +79,18 @@ def test_created_read_back_updated_and_deleted(aws: Callable[[str], Any]) -> Non
     # in-place updates: same physical ids, new values, the pipeline's version goes up
     edited = copy.deepcopy(template)
     edited["Resources"]["Repo"]["Properties"]["RepositoryDescription"] = "model build v2"
+    edited["Resources"]["Repo"]["Properties"]["RepositoryName"] = f"{prefix}-repo2"  # CodeCommit renames in place
     edited["Resources"]["Project"]["Properties"]["Description"] = "builds v2"
     edited["Resources"]["Pipeline"]["Properties"]["Stages"][1]["Name"] = "Compile"
     via_change_set(cfn, "devtools-1", edited, "UPDATE")
     assert physical(cfn, "devtools-1") == ids
-    repo = aws("codecommit").get_repository(repositoryName=f"{prefix}-repo")["repositoryMetadata"]
-    assert repo["repositoryDescription"] == "model build v2"
+    repo = aws("codecommit").get_repository(repositoryName=f"{prefix}-repo2")["repositoryMetadata"]
+    assert (repo["repositoryId"], repo["repositoryDescription"]) == (ids["Repo"], "model build v2")
+    assert outputs(cfn, "devtools-1")["CloneUrl"] == f"https://git-codecommit.eu-west-1.amazonaws.com/v1/repos/{prefix}-repo2"
     assert aws("codebuild").batch_get_projects(names=[ids["Project"]])["projects"][0]["description"] == "builds v2"
     pipeline = aws("codepipeline").get_pipeline(name=ids["Pipeline"])["pipeline"]
     assert ([s["name"] for s in pipeline["stages"]], pipeline["version"]) == (["Source", "Compile"], 2)
+    assert pipeline["stages"][0]["actions"][0]["configuration"]["RepositoryName"] == f"{prefix}-repo2"  # follows the rename
     assert outputs(cfn, "devtools-1")["PipelineVersion"] == "2"
 
     # a create-only property (the project's name) replaces it: the new one exists, the old one is gone
@@ -100,7 +107,7 @@ def test_created_read_back_updated_and_deleted(aws: Callable[[str], Any]) -> Non
     with pytest.raises(ClientError, match="PipelineNotFoundException"):
         aws("codepipeline").get_pipeline(name=ids["Pipeline"])
     with pytest.raises(ClientError, match="RepositoryDoesNotExistException"):
-        aws("codecommit").get_repository(repositoryName=f"{prefix}-repo")
+        aws("codecommit").get_repository(repositoryName=f"{prefix}-repo2")
 
 
 def test_a_pipeline_role_that_does_not_trust_codepipeline_fails_the_execution(aws: Callable[[str], Any]) -> None:
