@@ -122,9 +122,14 @@ class Spec:
     def update_from_cloudformation_json(cls, original_resource: Spec, new_resource_name: str, cloudformation_json: dict[str, Any],
                                         account_id: str, region_name: str) -> Spec:
         """A change to a create-only property replaces the resource: the new one is created first, then the
-        old one is deleted unless ``UpdateReplacePolicy: Retain``. Anything else updates in place."""
+        old one is deleted unless ``UpdateReplacePolicy: Retain``. Anything else updates in place. As on AWS, a
+        resource named in the template cannot be replaced under the same name."""
         props = dict(cloudformation_json.get("Properties") or {})
         if any(original_resource.props.get(p) != props.get(p) for p in cls.CREATE_ONLY):
+            name = props.get(cls.NAME_PROPERTY) if cls.NAME_PROPERTY else None
+            if name is not None and name == original_resource.props.get(cls.NAME_PROPERTY):
+                raise service_error("ValidationError", "CloudFormation cannot update a stack when a custom-named resource requires "
+                                                       f"replacing. Rename {name} and update the stack again.")
             new = cls.create_from_cloudformation_json(new_resource_name, cloudformation_json, account_id, region_name)
             if cloudformation_json.get("UpdateReplacePolicy") != "Retain":
                 original_resource.delete(account_id, region_name)

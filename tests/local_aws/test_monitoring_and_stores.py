@@ -117,3 +117,15 @@ def test_a_metric_filter_needs_its_log_group_and_a_group_name_is_unique(aws: Cal
         via_change_set(cfn, "monitoring-3", _template("mon3"))
     assert err.value.response["Error"]["Message"] == (
         "Model Package Group already exists: arn:aws:sagemaker:eu-west-1:123456789012:model-package-group/mon3-models")
+
+
+def test_a_named_resource_cannot_be_replaced_under_the_same_name(aws: Callable[[str], Any]) -> None:
+    cfn, template = aws("cloudformation"), _template("mon4")
+    via_change_set(cfn, "monitoring-4", template)
+    edited = copy.deepcopy(template)
+    edited["Resources"]["Group"]["Properties"]["ModelPackageGroupDescription"] = "registry v2"  # create-only
+    with pytest.raises(ClientError) as err:
+        via_change_set(cfn, "monitoring-4", edited, "UPDATE")
+    assert err.value.response["Error"]["Message"] == (
+        "CloudFormation cannot update a stack when a custom-named resource requires replacing. Rename mon4-models and update "
+        "the stack again.")
