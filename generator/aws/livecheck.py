@@ -148,6 +148,12 @@ def _exists(read: Callable[[Aws, str], Any]) -> Check:
     return check
 
 
+def _repository(ctx: Ctx, physical_id: str) -> list[tuple[str, Any, Any]]:
+    """A repository's physical id is its id (a UUID); the API reads it by name."""
+    ctx.aws.client("codecommit").get_repository(repositoryName=str(ctx.props.get("RepositoryName") or physical_id))
+    return []
+
+
 CHECKS: dict[str, Check] = {
     "AWS::S3::Bucket": _s3,
     "AWS::KMS::Key": _kms,
@@ -159,7 +165,7 @@ CHECKS: dict[str, Check] = {
     "AWS::SNS::Topic": _exists(lambda a, p: a.client("sns").get_topic_attributes(TopicArn=p)),
     "AWS::EC2::VPCEndpoint": _exists(lambda a, p: a.client("ec2").describe_vpc_endpoints(VpcEndpointIds=[p])),
     "AWS::CloudWatch::Dashboard": _exists(lambda a, p: a.client("cloudwatch").get_dashboard(DashboardName=p)),
-    "AWS::CodeCommit::Repository": _exists(lambda a, p: a.client("codecommit").get_repository(RepositoryName=p.rsplit("/", 1)[-1])),
+    "AWS::CodeCommit::Repository": _repository,
     "AWS::CodePipeline::Pipeline": _exists(lambda a, p: a.client("codepipeline").get_pipeline(name=p)),
     "AWS::SageMaker::ModelPackageGroup": _exists(
         lambda a, p: a.client("sagemaker").describe_model_package_group(ModelPackageGroupName=p.rsplit("/", 1)[-1])),
