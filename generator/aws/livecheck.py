@@ -2,7 +2,9 @@
 
 Each checker reads one resource by its physical id and compares what the template promises with what is
 there: bucket encryption / versioning / public-access block, KMS rotation, security-group ingress, log
-retention, SSM output values (against the stack outputs), role permission boundaries, and existence.
+retention, SSM output values (against the stack outputs), role permission boundaries, alarm actions, metric
+filter patterns, event rule state, CodeBuild encryption key, the alias's key, inline policies on their roles,
+the bucket policy (TLS-only) and existence.
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ def _code(exc: Exception) -> str:
 
 def _missing(exc: Exception) -> bool:
     code = _code(exc)
-    return code in {"404", "NoSuchBucket", "NoSuchEntity", "ParameterNotFound"} or any(
+    return code in {"404", "NoSuchBucket", "NoSuchBucketPolicy", "NoSuchEntity", "ParameterNotFound"} or any(
         m in code for m in ("NotFound", "DoesNotExist", "NoSuch"))
 
 
@@ -154,6 +156,80 @@ def _repository(ctx: Ctx, physical_id: str) -> list[tuple[str, Any, Any]]:
     return []
 
 
+def _resolve(ctx: Ctx, value: Any) -> str | None:
+    """A template value as a physical name: a literal string, or the physical id of a ``Ref``."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict) and "Ref" in value:
+        return ctx.physical.get(str(value["Ref"]))
+    return None
+
+
+def _codebuild(ctx: Ctx, name: str) -> list[tuple[str, Any, Any]]:
+    found = ctx.aws.client("codebuild").batch_get_projects(names=[name]).get("projects", [])
+    if not found:
+        raise Gone
+    expected = ctx.props.get("EncryptionKey")
+    return [("EncryptionKey", expected, found[0].get("encryptionKey"))] if isinstance(expected, str) else []
+
+
+def _event_rule(ctx: Ctx, name: str) -> list[tuple[str, Any, Any]]:
+    rule = ctx.aws.client("events").describe_rule(Name=name.rsplit("|", 1)[-1])
+    return [("State", ctx.props.get("State", "ENABLED"), rule.get("State"))]
+
+
+def _alarm(ctx: Ctx, name: str) -> list[tuple[str, Any, Any]]:
+    alarms = ctx.aws.client("cloudwatch").describe_alarms(AlarmNames=[name]).get("MetricAlarms", [])
+    if not alarms:
+        raise Gone
+    expected = [a for a in (_resolve(ctx, x) for x in ctx.props.get("AlarmActions", [])) if a]
+    return [("AlarmActions", sorted(expected), sorted(alarms[0].get("AlarmActions", [])))]
+
+
+def _metric_filter(ctx: Ctx, name: str) -> list[tuple[str, Any, Any]]:
+    group = _resolve(ctx, ctx.props.get("LogGroupName"))
+    logs = ctx.aws.client("logs")
+    found = [f for f in logs.describe_metric_filters(logGroupName=group, filterNamePrefix=name).get("metricFilters", [])
+             if f.get("filterName") == name] if group else []
+    if not found:
+        raise Gone
+    return [("FilterPattern", ctx.props.get("FilterPattern"), found[0].get("filterPattern"))]
+
+
+def _subscription(ctx: Ctx, arn: str) -> list[tuple[str, Any, Any]]:
+    attrs = ctx.aws.client("sns").get_subscription_attributes(SubscriptionArn=arn)["Attributes"]
+    return [("Endpoint", ctx.props.get("Endpoint"), attrs.get("Endpoint"))] if isinstance(ctx.props.get("Endpoint"), str) else []
+
+
+def _bucket_policy(ctx: Ctx, physical_id: str) -> list[tuple[str, Any, Any]]:
+    """A removed bucket policy (the TLS-only deny) counts as deleted: the bucket is readable over plain HTTP again."""
+    bucket = _resolve(ctx, ctx.props.get("Bucket")) or physical_id
+    ctx.aws.client("s3").get_bucket_policy(Bucket=bucket)  # NoSuchBucketPolicy -> deleted
+    return []
+
+
+def _kms_alias(ctx: Ctx, alias: str) -> list[tuple[str, Any, Any]]:
+    kms = ctx.aws.client("kms")
+    expected = _resolve(ctx, ctx.props.get("TargetKeyId"))
+    actual = kms.describe_key(KeyId=alias)["KeyMetadata"]  # NotFoundException -> deleted
+    if expected is None:
+        return []
+    target = kms.describe_key(KeyId=expected)["KeyMetadata"]["KeyId"]
+    return [("TargetKeyId", target, actual["KeyId"])]
+
+
+def _inline_policy(ctx: Ctx, _physical_id: str) -> list[tuple[str, Any, Any]]:
+    """AWS::IAM::Policy is an inline policy on each of its roles: it must still be there on every one."""
+    iam, name = ctx.aws.client("iam"), str(ctx.props.get("PolicyName"))
+    roles = [r for r in (_resolve(ctx, x) for x in ctx.props.get("Roles", [])) if r]
+    attached = []
+    for role in roles:
+        attached.append(role if name in iam.list_role_policies(RoleName=role).get("PolicyNames", []) else None)
+    if roles and not any(attached):
+        raise Gone
+    return [("Roles", sorted(roles), sorted(r for r in attached if r))]
+
+
 CHECKS: dict[str, Check] = {
     "AWS::S3::Bucket": _s3,
     "AWS::KMS::Key": _kms,
@@ -167,6 +243,14 @@ CHECKS: dict[str, Check] = {
     "AWS::CloudWatch::Dashboard": _exists(lambda a, p: a.client("cloudwatch").get_dashboard(DashboardName=p)),
     "AWS::CodeCommit::Repository": _repository,
     "AWS::CodePipeline::Pipeline": _exists(lambda a, p: a.client("codepipeline").get_pipeline(name=p)),
+    "AWS::CodeBuild::Project": _codebuild,
+    "AWS::Events::Rule": _event_rule,
+    "AWS::CloudWatch::Alarm": _alarm,
+    "AWS::Logs::MetricFilter": _metric_filter,
+    "AWS::SNS::Subscription": _subscription,
+    "AWS::S3::BucketPolicy": _bucket_policy,
+    "AWS::KMS::Alias": _kms_alias,
+    "AWS::IAM::Policy": _inline_policy,
     "AWS::SageMaker::ModelPackageGroup": _exists(
         lambda a, p: a.client("sagemaker").describe_model_package_group(ModelPackageGroupName=p.rsplit("/", 1)[-1])),
 }
