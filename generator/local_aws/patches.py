@@ -24,6 +24,8 @@ Each patch is idempotent, wraps moto's own code (original behaviour first, then 
   does this patch; modified resources are updated in dependency order (moto: template order).
 - termination protection: moto has no UpdateTerminationProtection (HTTP 500) and deletes protected stacks;
   both as on AWS now (production stacks are protected by deploy-product).
+- SNS topic: moto deletes and re-creates a topic on every update, losing its subscriptions; on AWS only TopicName
+  and FifoTopic replace it. Other changes (display name, KMS key, tags) are applied in place.
 - delete: moto never deletes a managed policy or a VPC endpoint with its stack; AWS does.
 """
 
@@ -57,6 +59,7 @@ def apply_patches() -> dict[str, str]:
     from moto.kms.models import Key  # noqa: PLC0415
     from moto.logs.models import LogGroup  # noqa: PLC0415
     from moto.s3.models import FakeBucket  # noqa: PLC0415
+    from moto.sns.models import Topic  # noqa: PLC0415
     from moto.ssm.models import Parameter  # noqa: PLC0415
 
     from generator.local_aws import enginepatches as e  # noqa: PLC0415
@@ -80,6 +83,7 @@ def apply_patches() -> dict[str, str]:
     _once(Role, "delete_from_cloudformation_json", t.role_delete, "detach managed policies first", classmethod_=True)
     _once(SecurityGroup, "create_from_cloudformation_json", t.sg_create, "remember the properties", classmethod_=True)
     _once(SecurityGroup, "update_from_cloudformation_json", t.sg_update, "tag-only changes in place", classmethod_=True)
+    _once(Topic, "update_from_cloudformation_json", t.topic_update, "update in place, keep subscriptions", classmethod_=True)
     _once(ManagedPolicy, "delete", t.managed_policy_delete, "delete managed policies with their stack")
     _once(VPCEndPoint, "delete", t.vpc_endpoint_delete, "delete VPC endpoints with their stack")
     return dict(PATCHES)

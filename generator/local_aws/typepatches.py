@@ -190,3 +190,31 @@ def vpc_endpoint_delete(_original: Any) -> Any:
         ec2_backends[account_id][region_name].delete_vpc_endpoints([self.id])
 
     return delete
+
+
+_TOPIC_ATTRIBUTES = {"DisplayName": "DisplayName", "KmsMasterKeyId": "KmsMasterKeyId"}
+
+
+def topic_update(original: Any) -> Any:
+    """As on AWS, only TopicName and FifoTopic replace a topic; moto deleted and re-created it on every update,
+    losing its subscriptions."""
+
+    def update(cls: Any, original_resource: Any, new_resource_name: str, cloudformation_json: Any, account_id: str,  # noqa: PLR0917
+               region_name: str) -> Any:
+        from moto.sns.models import sns_backends  # noqa: PLC0415
+
+        props = dict(cloudformation_json.get("Properties") or {})
+        if original_resource.name != new_resource_name or bool(props.get("FifoTopic")) != original_resource.arn.endswith(".fifo"):
+            return original(cls, original_resource, new_resource_name, cloudformation_json, account_id, region_name)
+        backend = sns_backends[account_id][region_name]
+        for prop, attribute in _TOPIC_ATTRIBUTES.items():
+            backend.set_topic_attribute(original_resource.arn, attribute, str(props.get(prop, "")))
+        wanted = {t["Key"]: t["Value"] for t in props.get("Tags", [])}
+        stale = [k for k in original_resource._tags if k not in wanted]
+        if stale:
+            backend.untag_resource(original_resource.arn, stale)
+        if wanted:
+            backend.tag_resource(original_resource.arn, wanted)
+        return original_resource
+
+    return update
