@@ -15,7 +15,7 @@ from pathlib import Path
 
 from generator import __version__
 from generator.boundary import run_guarded
-from generator.commands import load_commands
+from generator.commands import Command, load_command, load_commands
 from generator.errors import ExitCode
 from generator.paths import find_repo
 
@@ -60,7 +60,21 @@ def translate_legacy(argv: Sequence[str]) -> list[str]:
     return [action, *([config] if config is not None else []), *rest]
 
 
-def build_parser() -> _Parser:
+def action_of(argv: Sequence[str]) -> str | None:
+    """The action word of a (translated) command line: the first argument that is not a global option."""
+    skip = False
+    for a in argv:
+        if skip:
+            skip = False
+        elif a == "--reports-dir":
+            skip = True
+        elif not a.startswith("-"):
+            return a
+    return None
+
+
+def build_parser(action: str | None = None) -> _Parser:
+    """The parser; given a known ``action``, only that action's module is imported (fast start for hooks)."""
     parser = _Parser(
         prog="mlprov",
         description="Provision SageMaker MLOps infrastructure with CloudFormation, governed as code.",
@@ -69,7 +83,9 @@ def build_parser() -> _Parser:
     parser.add_argument("--version", action="version", version=f"mlprov {__version__}")
     parser.add_argument("--reports-dir", type=Path, help="where reports and logs go (default: ./reports)")
     sub = parser.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
-    for command in load_commands().values():
+    one = load_command(action) if action else None
+    commands: list[Command] = [one] if one else list(load_commands().values())
+    for command in commands:
         p = sub.add_parser(command.name, help=command.help, description=command.help)
         command.configure(p)
         p.set_defaults(_run=command.run)
@@ -79,7 +95,8 @@ def build_parser() -> _Parser:
 def main(argv: Sequence[str] | None = None) -> int:
     raw = list(sys.argv[1:] if argv is None else argv)
     try:
-        args = build_parser().parse_args(translate_legacy(raw))
+        words = translate_legacy(raw)
+        args = build_parser(action_of(words)).parse_args(words)
     except UsageError as exc:
         print(str(exc), file=sys.stderr)
         print("run 'mlprov --help' for the actions and their options", file=sys.stderr)

@@ -136,3 +136,39 @@ def test_list_products_lists_every_variant_and_config(capsys: pytest.CaptureFixt
     assert "enterprise / s3 / sg=existing / vpc=ssm             36  (36-38)" in out
     assert out.count(".yaml ") == 24
     assert "INVALID" not in out
+
+
+def test_every_action_maps_to_the_module_that_defines_it() -> None:
+    from generator.commands import ACTIONS, load_command
+
+    assert [c.name for c in load_commands().values()] == [a for a, _m in ACTIONS]
+    for action, _module in ACTIONS:
+        command = load_command(action)
+        assert command is not None and command.name == action
+    assert load_command("no-such-action") is None
+
+
+def test_a_known_action_imports_only_its_own_module() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys; from generator.cli import build_parser; build_parser('validate-config'); "
+            "print(sorted(m for m in sys.modules if m.startswith('generator.commands.')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "['generator.commands._common', 'generator.commands.validate_config']"
+
+
+def test_an_actions_entry_naming_the_wrong_module_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    import generator.commands as commands
+
+    monkeypatch.setattr(commands, "ACTIONS", (("render", "show_product"),))
+    with pytest.raises(DuplicateCommandError, match="ACTIONS maps 'render' to module 'show_product', whose action is 'show-product'"):
+        commands.load_command("render")
+
+
+def test_action_of_skips_global_options() -> None:
+    from generator.cli import action_of
+
+    assert action_of(["--reports-dir", "r", "gate", "x"]) == "gate"
+    assert action_of(["--reports-dir=r", "render", "--check"]) == "render"
+    assert action_of(["--version"]) is None
