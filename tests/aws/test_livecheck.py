@@ -63,8 +63,10 @@ def test_enterprise_every_resource_checked_and_security_edits_found(endpoint: st
 def test_starter_inline_policy_removed_from_its_role(endpoint: str, scratch: Path, monkeypatch: pytest.MonkeyPatch,
                                                      capsys: pytest.CaptureFixture[str]) -> None:
     region, stack = "us-east-1", "startupco-dev-s812-use1-fraud-detection-ml"
-    config = install(scratch, STARTER, {"app_id": "s812"}, as_name=STARTER.replace("s001", "s812"))
-    client(endpoint, "s3", region).create_bucket(Bucket=_artifact_bucket(config))  # the existing bucket starter names
+    # its own existing artifact bucket: moto's state is shared by every test of the process
+    config = install(scratch, STARTER, {"app_id": "s812", "artifact_bucket": "livecheck-s812-artifacts"},
+                     as_name=STARTER.replace("s001", "s812"))
+    client(endpoint, "s3", region).create_bucket(Bucket=_artifact_bucket(config))
     assert run_cli(monkeypatch, "deploy-product", str(config), "--force", "--endpoint-url", endpoint) == 0
     assert _drift(monkeypatch, capsys, config, endpoint, 0)["counts"]["NOT_CHECKED"] == 0
 
