@@ -15,9 +15,12 @@ from tests.aws.conftest import client, install, write_template
 from tests.reports.browse import screenshot, visit
 from tests.reports.cli_support import run_cli
 from tests.reports.htmlparse import read
-from tests.reports.support import PROFESSIONAL, clean_gate
+from tests.reports.support import PROFESSIONAL as SHIPPED
+from tests.reports.support import clean_gate
 
-STACK = "techcorp-prod-a001-usw2-customer-churn-ml"
+# its own app id: moto's state is shared by every test of a worker, and other tests deploy the shipped a001
+PROFESSIONAL = SHIPPED.replace("-a001-", "-a811-")
+STACK = "techcorp-prod-a811-usw2-customer-churn-ml"
 REGION = "us-west-2"
 SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
 TOKEN = "FwoGZXIvYXdzEXAMPLESESSIONTOKENvalue1234567890"
@@ -48,7 +51,7 @@ def test_review_preview_and_drift_page_on_the_local_endpoint(local_aws: str, scr
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", SECRET)
     monkeypatch.setenv("AWS_SESSION_TOKEN", TOKEN)
     monkeypatch.setattr(gate, "engine_runner", lambda: lambda _p: clean_gate(PROFESSIONAL))
-    config = install(scratch, PROFESSIONAL)
+    config = install(scratch, SHIPPED, {"app_id": "a811"}, as_name=PROFESSIONAL)
     cfn = client(endpoint, "cloudformation", REGION)
 
     # nothing deployed yet: no preview, and no stack left behind by asking
@@ -75,7 +78,8 @@ def test_review_preview_and_drift_page_on_the_local_endpoint(local_aws: str, scr
     code, out, text = _review(monkeypatch, capsys, config, endpoint)
     assert code == 1 and "  - DATA-LOSS RISK: ArtifactsBucket (AWS::S3::Bucket) would be replaced" in out
     assert "DATA-LOSS RISK" in text and f"{STACK} (UPDATE):" in text
-    pending = [s for s in cfn.list_change_sets(StackName=STACK)["Summaries"] if s.get("ExecutionStatus") == "AVAILABLE"]
+    pending = [s for s in cfn.list_change_sets(StackName=STACK)["Summaries"]  # moto lists every stack's sets
+               if s.get("ExecutionStatus") == "AVAILABLE" and s["StackName"] == STACK]
     assert pending == []
     write_template(config)
 
