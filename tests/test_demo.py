@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from generator.demo import DEMO_PRODUCT as DEMO
+
 REPO = Path(__file__).resolve().parents[1]
 ENTERPRISE = "globalbank-prod-b003-eu-west-1-demand-forecasting-ml-codecommit-existing-ssm"
 
@@ -23,7 +25,12 @@ def test_demo_runs_the_lifecycle_on_the_embedded_endpoint(tmp_path: Path) -> Non
     out = done.stdout.splitlines()
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     assert any(line.startswith("=== embedded local AWS on http://127.0.0.1:") for line in out)
-    assert "=== gates: skipped: gate not installed" in out or any(line.startswith("=== gates (cfn-lint") for line in out)
+    assert any(line.startswith("=== gates (cfn-lint") for line in out)
+    assert any(line.startswith("gate clean: 1 product(s), 0 finding(s)") for line in out)
+    assert f"{DEMO}: READY to deploy" in out
+    assert (tmp_path / DEMO / "review.html").is_file()
+    assert any(line.startswith("globalbank-prod-b003-euw1-demand-forecasting-ml: in sync: 39 in sync, 0 drifted, 0 deleted, "
+                               "0 not checked; coverage 100.0%") for line in out)
     assert f"=== deploy {ENTERPRISE}: mlprov deploy-product {ENTERPRISE} --force --endpoint-url" in "\n".join(out)
     assert "--- exit 1, as expected: check-drift reports the edits as drift" in out
     assert any(line.startswith("globalbank-prod-b003-euw1-demand-forecasting-ml: in sync: ") for line in out)
