@@ -25,18 +25,13 @@ class Predicted:
 @cache
 def create_only(resource_type: str) -> frozenset[str]:
     """Top-level and nested property paths (``A`` or ``A/B``) that cannot change without replacement."""
+    from generator.errors import UserError  # noqa: PLC0415
+    from generator.policy.registry import create_only_paths  # noqa: PLC0415
+
     try:
-        from generator.policy.createonly import create_only_properties  # type: ignore[import-not-found,unused-ignore]  # noqa: PLC0415
-
-        paths = list(create_only_properties(resource_type))
-    except ImportError:
-        from generator.policy.registry import schema  # noqa: PLC0415
-
-        try:
-            paths = list(schema(resource_type).get("createOnlyProperties", []))
-        except Exception:  # noqa: BLE001 - an unknown type: nothing known to be create-only
-            paths = []
-    return frozenset(str(p).removeprefix("/properties/") for p in paths)
+        return frozenset(create_only_paths(resource_type))
+    except UserError:  # a type the registry schemas do not know: nothing known to be create-only
+        return frozenset()
 
 
 def _changed_paths(old: Any, new: Any, base: str = "") -> list[str]:

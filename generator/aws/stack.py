@@ -7,6 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TextIO
 
+from botocore.exceptions import ClientError
+
 from generator.errors import AwsError
 
 DELETED = "DELETE_COMPLETE"
@@ -14,8 +16,6 @@ DELETED = "DELETE_COMPLETE"
 
 def describe(cfn: Any, stack_name: str) -> dict[str, Any] | None:
     """The stack's description, or None when there is no such (live) stack."""
-    from botocore.exceptions import ClientError  # noqa: PLC0415
-
     try:
         stacks = cfn.describe_stacks(StackName=stack_name)["Stacks"]
     except ClientError as exc:
@@ -81,7 +81,7 @@ def wait(cfn: Any, stack_name: str, poller: Poller, out: TextIO, seen: set[str] 
     for _ in poller.intervals():
         try:
             evs = events(cfn, stack_name)
-        except Exception:  # noqa: BLE001 - a deleted stack has no events: the describe below decides
+        except ClientError:  # a deleted stack has no events: the describe below decides
             evs = []
         for e in reversed(evs):
             if e["EventId"] not in seen:
@@ -100,7 +100,6 @@ def wait(cfn: Any, stack_name: str, poller: Poller, out: TextIO, seen: set[str] 
 
 def describe_any(cfn: Any, stack_name: str) -> dict[str, Any] | None:
     """Like :func:`describe` but a stack in DELETE_COMPLETE is returned as such (by id lookups)."""
-    from botocore.exceptions import ClientError  # noqa: PLC0415
 
     try:
         stacks = cfn.describe_stacks(StackName=stack_name)["Stacks"]
@@ -114,5 +113,5 @@ def describe_any(cfn: Any, stack_name: str) -> dict[str, Any] | None:
 def event_ids(cfn: Any, stack_name: str) -> set[str]:
     try:
         return {e["EventId"] for e in events(cfn, stack_name)}
-    except Exception:  # noqa: BLE001 - no stack yet: no events
+    except ClientError:  # no stack yet: no events
         return set()

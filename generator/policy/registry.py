@@ -60,6 +60,11 @@ def handler_permissions(resource_type: str) -> dict[str, list[str]]:
     return {h: sorted(set(handlers[h]["permissions"])) for h in HANDLERS if h in handlers}
 
 
+def create_only_paths(resource_type: str) -> list[str]:
+    """Property paths (``A`` or ``A/B``) whose change forces a replacement, from the type's createOnlyProperties."""
+    return [str(p).removeprefix("/properties/") for p in schema(resource_type).get("createOnlyProperties", [])]
+
+
 def create_only_properties(resource_type: str) -> list[str]:
     """Top-level property names whose change forces a replacement."""
-    return sorted({p.split("/")[2] for p in schema(resource_type).get("createOnlyProperties", [])})
+    return sorted({p.split("/")[0] for p in create_only_paths(resource_type)})

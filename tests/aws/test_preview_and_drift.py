@@ -77,3 +77,12 @@ def test_native_drift_detection_reads_every_page() -> None:
     assert got["ArtifactsBucket"][1][0].actual == "Suspended" and got["ArtifactsBucket"][1][0].source == "cloudformation"
     assert got["KmsKey"] == ("DELETED", [])
     stub.assert_no_pending_responses()
+
+
+def test_create_only_paths_nested_and_unknown_types() -> None:
+    from generator.aws.replacement import create_only
+
+    assert "BucketName" in create_only("AWS::S3::Bucket")
+    endpoint = create_only("AWS::EC2::VPCEndpoint")
+    assert {"ServiceName", "VpcId", "DnsOptions/PrivateDnsPreference"} <= endpoint and "DnsOptions" not in endpoint
+    assert create_only("AWS::Nope::Thing") == frozenset()
