@@ -8,7 +8,6 @@ request would, run what the PR workflow runs (``show-changes --review`` per chan
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -17,6 +16,7 @@ from typing import Any
 import yaml
 
 from generator.cli import main as mlprov
+from generator.environ import scoped_environ
 from generator.errors import MlprovError
 
 PRODUCTS: dict[str, dict[str, Any] | None] = {  # product -> the pull request's edit of its config (None: untouched)
@@ -59,17 +59,9 @@ def produce(source_repo: Path, scratch: Path) -> str:
     for name in PRODUCTS:  # the config and its committed renderings
         shutil.copy(source_repo / "products" / f"{name}.yaml", scratch / "products")
         shutil.copytree(source_repo / "products" / name, scratch / "products" / name)
-    saved = {k: os.environ.get(k) for k in ("MLPROV_ROOT", "MLPROV_REPORTS_DIR", "AWS_ENDPOINT_URL")}
-    os.environ.update(MLPROV_ROOT=str(scratch), MLPROV_REPORTS_DIR=str(scratch / "reports"))
-    os.environ.pop("AWS_ENDPOINT_URL", None)
-    try:
+    with scoped_environ({"MLPROV_ROOT": str(scratch), "MLPROV_REPORTS_DIR": str(scratch / "reports")},
+                        remove=("AWS_ENDPOINT_URL",)):
         return _previews(scratch)
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
 
 
 def _previews(scratch: Path) -> str:

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import os
 import socket
 import warnings
-from collections.abc import Iterator
 from types import TracebackType
 from typing import Any
 
+from generator.environ import scoped_environ
 from generator.errors import UserError
 from generator.local_aws.patches import apply_patches
 from generator.local_aws.registry import register_models
@@ -72,20 +71,7 @@ class LocalAws:
         self.stop()
 
 
-@contextlib.contextmanager
-def dummy_credentials() -> Iterator[None]:
+def dummy_credentials() -> contextlib.AbstractContextManager[None]:
     """Credentials that can only work on the local endpoint, for this process while the block runs; the
     environment is restored afterwards (a profile in use is set aside, not changed)."""
-    keys = [*DUMMY_CREDENTIALS, "AWS_SESSION_TOKEN", "AWS_PROFILE"]
-    saved = {k: os.environ.get(k) for k in keys}
-    for key in ("AWS_SESSION_TOKEN", "AWS_PROFILE"):
-        os.environ.pop(key, None)
-    os.environ.update(DUMMY_CREDENTIALS)
-    try:
-        yield
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
+    return scoped_environ(dict(DUMMY_CREDENTIALS), remove=("AWS_SESSION_TOKEN", "AWS_PROFILE"))
