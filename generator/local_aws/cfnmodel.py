@@ -80,7 +80,6 @@ class Spec:
     TYPE: ClassVar[str] = ""
     NAME_PROPERTY: ClassVar[str] = ""  # the property CloudFormation names the resource by ("" for none)
     ATTRIBUTES: ClassVar[tuple[str, ...]] = ()  # what Fn::GetAtt may ask for
-    CREATE_ONLY: ClassVar[tuple[str, ...]] = ()  # a change to any of these replaces the resource
 
     def __init__(self, physical_id: str, props: dict[str, Any], account_id: str, region_name: str,
                  attributes: dict[str, str] | None = None) -> None:
@@ -119,13 +118,21 @@ class Spec:
         return service_errors(cls.create)(resource_name, dict(cloudformation_json.get("Properties") or {}), account_id, region_name)
 
     @classmethod
+    def create_only(cls) -> list[str]:
+        """Top-level properties whose change replaces the resource: the type's createOnlyProperties in the
+        registry schemas cfn-lint ships (the same source the change-set preview predicts replacements from)."""
+        from generator.policy.registry import create_only_properties  # noqa: PLC0415
+
+        return create_only_properties(cls.TYPE)
+
+    @classmethod
     def update_from_cloudformation_json(cls, original_resource: Spec, new_resource_name: str, cloudformation_json: dict[str, Any],
                                         account_id: str, region_name: str) -> Spec:
         """A change to a create-only property replaces the resource: the new one is created first, then the
         old one is deleted unless ``UpdateReplacePolicy: Retain``. Anything else updates in place. As on AWS, a
         resource named in the template cannot be replaced under the same name."""
         props = dict(cloudformation_json.get("Properties") or {})
-        if any(original_resource.props.get(p) != props.get(p) for p in cls.CREATE_ONLY):
+        if any(original_resource.props.get(p) != props.get(p) for p in cls.create_only()):
             name = props.get(cls.NAME_PROPERTY) if cls.NAME_PROPERTY else None
             if name is not None and name == original_resource.props.get(cls.NAME_PROPERTY):
                 raise service_error("ValidationError", "CloudFormation cannot update a stack when a custom-named resource requires "

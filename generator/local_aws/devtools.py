@@ -65,7 +65,6 @@ class Project(Spec):
     TYPE = "AWS::CodeBuild::Project"
     NAME_PROPERTY = "Name"
     ATTRIBUTES = ("Arn",)
-    CREATE_ONLY = ("Name",)
 
     @staticmethod
     def _backend(account_id: str, region_name: str) -> Any:
@@ -111,7 +110,6 @@ class Pipeline(Spec):
     TYPE = "AWS::CodePipeline::Pipeline"
     NAME_PROPERTY = "Name"
     ATTRIBUTES = ("Version", "Arn")
-    CREATE_ONLY = ("Name",)
 
     @staticmethod
     def _backend(account_id: str, region_name: str) -> Any:

@@ -13,7 +13,6 @@ class Alarm(Spec):
     TYPE = "AWS::CloudWatch::Alarm"
     NAME_PROPERTY = "AlarmName"
     ATTRIBUTES = ("Arn",)
-    CREATE_ONLY = ("AlarmName",)
 
     @staticmethod
     def _backend(account_id: str, region_name: str) -> Any:
@@ -58,7 +57,6 @@ class MetricFilter(Spec):
 
     TYPE = "AWS::Logs::MetricFilter"
     NAME_PROPERTY = "FilterName"
-    CREATE_ONLY = ("FilterName", "LogGroupName")
 
     @staticmethod
     def _backend(account_id: str, region_name: str) -> Any:
@@ -88,7 +86,6 @@ class Subscription(Spec):
 
     TYPE = "AWS::SNS::Subscription"
     ATTRIBUTES = ("Arn",)
-    CREATE_ONLY = ("Endpoint", "Protocol", "TopicArn", "Region")
     _ATTRS = ("DeliveryPolicy", "FilterPolicy", "FilterPolicyScope", "RawMessageDelivery", "RedrivePolicy")
 
     @staticmethod

@@ -15,7 +15,6 @@ class ModelPackageGroup(Spec):
     TYPE = "AWS::SageMaker::ModelPackageGroup"
     NAME_PROPERTY = "ModelPackageGroupName"
     ATTRIBUTES = ("ModelPackageGroupArn", "CreationTime", "ModelPackageGroupStatus")
-    CREATE_ONLY = ("ModelPackageGroupName", "ModelPackageGroupDescription")
 
     @staticmethod
     def _backend(account_id: str, region_name: str) -> Any:
@@ -51,7 +50,6 @@ class BucketPolicy(Spec):
     """AWS::S3::BucketPolicy: ``Ref`` is the bucket's name; the bucket must exist."""
 
     TYPE = "AWS::S3::BucketPolicy"
-    CREATE_ONLY = ("Bucket",)
 
     @staticmethod
     def _backend(account_id: str) -> Any:
