@@ -4,7 +4,25 @@ and reasons): KMS key, SSM parameter, S3 bucket, log group, IAM role, security g
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
+
+Settings = Callable[[Any, dict[str, Any], str], None]  # (moto's new resource, template properties, account id)
+
+
+def create_then(settings: Settings) -> Callable[[Any], Any]:
+    """A patch of ``create_from_cloudformation_json``: moto creates the resource, then ``settings`` applies the
+    properties moto ignored."""
+
+    def patch(original: Any) -> Any:
+        def create(cls: Any, resource_name: str, cloudformation_json: Any, account_id: str, region_name: str, **kwargs: Any) -> Any:
+            made = original(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs)
+            settings(made, dict(cloudformation_json.get("Properties") or {}), account_id)
+            return made
+
+        return create
+
+    return patch
 
 
 def _kms_props(props: dict[str, Any]) -> dict[str, Any]:
@@ -66,13 +84,7 @@ def _bucket_settings(bucket: Any, props: dict[str, Any], account_id: str) -> Non
         backend.put_bucket_ownership_controls(name, rules[0]["ObjectOwnership"])
 
 
-def bucket_create(original: Any) -> Any:
-    def create(cls: Any, resource_name: str, cloudformation_json: Any, account_id: str, region_name: str, **kwargs: Any) -> Any:
-        bucket = original(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs)
-        _bucket_settings(bucket, cloudformation_json.get("Properties") or {}, account_id)
-        return bucket
-
-    return create
+bucket_create = create_then(_bucket_settings)
 
 
 def bucket_update(original: Any) -> Any:
@@ -86,13 +98,11 @@ def bucket_update(original: Any) -> Any:
     return update
 
 
-def log_group_create(original: Any) -> Any:
-    def create(cls: Any, resource_name: str, cloudformation_json: Any, account_id: str, region_name: str, **kwargs: Any) -> Any:
-        group = original(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs)
-        group.kms_key_id = (cloudformation_json.get("Properties") or {}).get("KmsKeyId")
-        return group
+def _log_group_key(group: Any, props: dict[str, Any], _account_id: str) -> None:
+    group.kms_key_id = props.get("KmsKeyId")
 
-    return create
+
+log_group_create = create_then(_log_group_key)
 
 
 def _sync_role(role: Any, props: dict[str, Any], account_id: str) -> None:
@@ -107,13 +117,7 @@ def _sync_role(role: Any, props: dict[str, Any], account_id: str) -> None:
     role.permissions_boundary_arn = props.get("PermissionsBoundary") or None
 
 
-def role_create(original: Any) -> Any:
-    def create(cls: Any, resource_name: str, cloudformation_json: Any, account_id: str, region_name: str, **kwargs: Any) -> Any:
-        role = original(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs)
-        _sync_role(role, cloudformation_json.get("Properties") or {}, account_id)
-        return role
-
-    return create
+role_create = create_then(_sync_role)
 
 
 def role_update(original: Any) -> Any:
@@ -143,13 +147,11 @@ def _without_tags(props: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in props.items() if k != "Tags"}
 
 
-def sg_create(original: Any) -> Any:
-    def create(cls: Any, resource_name: str, cloudformation_json: Any, account_id: str, region_name: str, **kwargs: Any) -> Any:
-        group = original(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs)
-        group.mlprov_properties = dict(cloudformation_json.get("Properties") or {})
-        return group
+def _remember_properties(group: Any, props: dict[str, Any], _account_id: str) -> None:
+    group.mlprov_properties = props  # sg_update compares them to tell a tag-only change
 
-    return create
+
+sg_create = create_then(_remember_properties)
 
 
 def sg_update(original: Any) -> Any:
