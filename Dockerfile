@@ -21,7 +21,6 @@ RUN npm ci --omit=dev --no-audit --no-fund --loglevel=error \
 
 COPY pyproject.toml README.md ./
 COPY generator ./generator
-COPY mlprov ./mlprov
 RUN pip install --no-cache-dir .
 
 ENV MLPROV_CFN_GUARD=/opt/mlprov/node_modules/@cdklabs/cdk-validator-cfnguard/bin/ubuntu/x86_64/cfn-guard

@@ -46,25 +46,27 @@ validate:  ## validate every product config
 gate:  ## cfn-lint + cfn-guard (our pack + Control Tower) + checkov over every product
 	$(MLPROV) gate $(PRODUCTS)
 
+MYPY := mkdir -p .cache/mypy-src && ln -sfn ../../generator .cache/mypy-src/mlprov && $(BIN)/mypy
+
 test:  ## the whole test suite
-	$(BIN)/ruff check generator mlprov tests bench
-	$(BIN)/mypy
+	$(BIN)/ruff check generator tests bench
+	$(MYPY)
 	$(BIN)/pytest -n 2 -q
 
 test-fast:  ## tests without the slow end-to-end ones
 	$(BIN)/pytest -n 2 -q -m "not slow"
 
 lint:
-	$(BIN)/ruff check generator mlprov tests bench
+	$(BIN)/ruff check generator tests bench
 
-typecheck:
-	$(BIN)/mypy
+typecheck:  ## mypy --strict on the package as it imports (mlprov), through a symlink mypy can follow
+	$(MYPY)
 
 local-aws:  ## the embedded local AWS on 127.0.0.1 (PORT=5000) until Ctrl-C: moto + our CloudFormation models
 	$(MLPROV) local-aws --port $(or $(PORT),5000)
 
 demo:  ## the main job on the embedded local AWS: validate, render-check, gate, then the deploy lifecycle
-	$(BIN)/python -m generator.demo
+	$(BIN)/python -m mlprov.demo
 
 ALL_PRODUCTS = $(notdir $(basename $(wildcard products/*.yaml)))
 

@@ -12,16 +12,16 @@ import tempfile
 import time
 from pathlib import Path
 
-from generator.aws import changeset, delete, drift
-from generator.aws.deploy import Options, deploy
-from generator.aws.plan import plan
-from generator.aws.session import Aws, Target
-from generator.aws.stack import Poller
-from generator.config.loader import load_product
-from generator.config.model import Product
-from generator.local_aws import LocalAws, dummy_credentials
-from generator.local_aws.fixtures import boto3_clients, seed
-from generator.render.engine import render
+from mlprov.aws import changeset, delete, drift
+from mlprov.aws.deploy import Options, deploy
+from mlprov.aws.plan import plan
+from mlprov.aws.session import Aws, Target
+from mlprov.aws.stack import Poller
+from mlprov.config.loader import load_product
+from mlprov.config.model import Product
+from mlprov.local_aws import LocalAws, dummy_credentials
+from mlprov.local_aws.fixtures import boto3_clients, seed
+from mlprov.render.engine import render
 
 PRODUCTS = Path(__file__).resolve().parents[1] / "products"
 TIERS = {

@@ -27,11 +27,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from generator.gates.engine import CACHE_DIR, make_runners
-from generator.gates.model import Tool
-from generator.gates.targets import resolve_targets
-from generator.gates.toolbase import run_batch
-from generator.paths import Repo
+from mlprov.gates.engine import CACHE_DIR, make_runners
+from mlprov.gates.model import Tool
+from mlprov.gates.targets import resolve_targets
+from mlprov.gates.toolbase import run_batch
+from mlprov.paths import Repo
 
 REPO = Path(__file__).resolve().parents[1]
 SHIPPED = sorted((REPO / "products").glob("*.yaml"))

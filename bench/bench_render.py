@@ -9,9 +9,9 @@ import statistics
 import time
 from pathlib import Path
 
-from generator.config.loader import load_product
-from generator.policy.documents import deployer_documents
-from generator.render.engine import render
+from mlprov.config.loader import load_product
+from mlprov.policy.documents import deployer_documents
+from mlprov.render.engine import render
 
 PRODUCTS = sorted((Path(__file__).resolve().parents[1] / "products").glob("*.yaml"))
 

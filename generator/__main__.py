@@ -1,7 +1,7 @@
-"""``python -m generator`` runs the ``mlprov`` command line."""
+"""``python -m mlprov`` runs the ``mlprov`` command line."""
 
 from __future__ import annotations
 
-from generator.cli import main
+from mlprov.cli import main
 
 raise SystemExit(main())

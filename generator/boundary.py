@@ -1,7 +1,7 @@
 """The one place that turns exceptions into exit codes and one-line messages (never a traceback).
 
-- :class:`~generator.errors.MlprovError` subclasses: their lines on stderr, their exit code;
-- botocore errors: translated by :func:`generator.aws.errors.translate` (exit 3, with a hint);
+- :class:`~mlprov.errors.MlprovError` subclasses: their lines on stderr, their exit code;
+- botocore errors: translated by :func:`mlprov.aws.errors.translate` (exit 3, with a hint);
 - anything else is a bug: exit 4, the traceback goes to the action's log and stderr names the log.
 """
 
@@ -14,14 +14,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
-from generator.actionlog import start_log, stop_log
-from generator.errors import ExitCode, MlprovError
+from mlprov.actionlog import start_log, stop_log
+from mlprov.errors import ExitCode, MlprovError
 
 
 def _from_botocore(exc: BaseException) -> MlprovError | None:
     if type(exc).__module__.split(".")[0] not in {"botocore", "boto3"}:
         return None
-    from generator.aws.errors import translate  # noqa: PLC0415 - keeps botocore off the import path
+    from mlprov.aws.errors import translate  # noqa: PLC0415 - keeps botocore off the import path
 
     translated: MlprovError = translate(exc)
     return translated

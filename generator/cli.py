@@ -13,11 +13,11 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from generator import __version__
-from generator.boundary import run_guarded
-from generator.commands import Command, load_command, load_commands
-from generator.errors import ExitCode
-from generator.paths import find_repo
+from mlprov import __version__
+from mlprov.boundary import run_guarded
+from mlprov.commands import Command, load_command, load_commands
+from mlprov.errors import ExitCode
+from mlprov.paths import find_repo
 
 _LEGACY_CONFIG = ("-con", "--config")
 _LEGACY_ACTION = ("-act", "--action")

@@ -13,8 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.cli import main as mlprov
-from generator.paths import find_repo
+from mlprov.cli import main as mlprov
+from mlprov.paths import find_repo
 
 DEMO_PRODUCT = "globalbank-prod-b002-eu-west-1-demand-forecasting-ml-codecommit-standalone-direct"
 # One product per tier whose committed template deploys unchanged on the local endpoint (the enterprise one
@@ -79,9 +79,9 @@ def lifecycle_steps(endpoint: str, tamper: Callable[[], None]) -> list[Step | Ca
 
 
 def _lifecycle(reports: Path) -> int:
-    from generator.commands._common import product  # noqa: PLC0415
-    from generator.local_aws import LocalAws, dummy_credentials  # noqa: PLC0415
-    from generator.local_aws.fixtures import boto3_clients, seed  # noqa: PLC0415
+    from mlprov.commands._common import product  # noqa: PLC0415
+    from mlprov.local_aws import LocalAws, dummy_credentials  # noqa: PLC0415
+    from mlprov.local_aws.fixtures import boto3_clients, seed  # noqa: PLC0415
 
     count = 0
     with dummy_credentials(), LocalAws() as local:

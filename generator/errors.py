@@ -1,7 +1,7 @@
 """One exception root and the published exit codes.
 
 Every error the tool raises on purpose derives from :class:`MlprovError`. The boundary in
-:mod:`generator.boundary` maps each class to its exit code; anything else is a bug (exit 4).
+:mod:`mlprov.boundary` maps each class to its exit code; anything else is a bug (exit 4).
 """
 
 from __future__ import annotations

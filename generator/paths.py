@@ -14,7 +14,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.errors import UserError
+from mlprov.errors import UserError
 
 TEMPLATE_FILE = "template.yaml"
 POLICY_FILE = "deployer-policy.json"

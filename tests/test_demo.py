@@ -9,8 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from generator.demo import DEMO_PRODUCT as DEMO
+from mlprov.demo import DEMO_PRODUCT as DEMO
 
 REPO = Path(__file__).resolve().parents[1]
 ENTERPRISE = "globalbank-prod-b003-eu-west-1-demand-forecasting-ml-codecommit-existing-ssm"
@@ -20,7 +19,7 @@ ENTERPRISE = "globalbank-prod-b003-eu-west-1-demand-forecasting-ml-codecommit-ex
 def test_demo_runs_the_lifecycle_on_the_embedded_endpoint(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
     env.update(MLPROV_REPORTS_DIR=str(tmp_path), HOME=str(tmp_path))  # no ~/.aws either
-    done = subprocess.run([sys.executable, "-m", "generator.demo"], cwd=REPO, env=env, capture_output=True, text=True, timeout=300,
+    done = subprocess.run([sys.executable, "-m", "mlprov.demo"], cwd=REPO, env=env, capture_output=True, text=True, timeout=300,
                           check=False)
     out = done.stdout.splitlines()
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]

@@ -5,8 +5,7 @@ from __future__ import annotations
 import os
 
 import pytest
-
-from generator.environ import scoped_environ
+from mlprov.environ import scoped_environ
 
 
 def test_restores_every_variable_even_on_error(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from generator.aws.stack import Poller
-from generator.errors import AwsError, UserError
+from mlprov.aws.stack import Poller
+from mlprov.errors import AwsError, UserError
 
 INLINE_LIMIT = 51_200
 CAPABILITIES = ["CAPABILITY_NAMED_IAM"]

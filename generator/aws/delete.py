@@ -7,13 +7,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TextIO
 
-from generator.aws import stack
-from generator.aws.deploy import DeployFailed
-from generator.aws.plan import deployed_template
-from generator.aws.session import Aws
-from generator.aws.stack import Poller
-from generator.config.model import Product
-from generator.errors import FindingsError, UserError
+from mlprov.aws import stack
+from mlprov.aws.deploy import DeployFailed
+from mlprov.aws.plan import deployed_template
+from mlprov.aws.session import Aws
+from mlprov.aws.stack import Poller
+from mlprov.config.model import Product
+from mlprov.errors import FindingsError, UserError
 
 RETAINING = {"Retain", "RetainExceptOnCreate"}
 

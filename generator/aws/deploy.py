@@ -7,13 +7,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
-from generator.aws import changeset, outputs, preflight, stack, stackpolicy
-from generator.aws.plan import plan, rollback_complete_error, write_reports
-from generator.aws.preview import Preview, table
-from generator.aws.session import Aws
-from generator.aws.stack import Poller
-from generator.config.model import Product
-from generator.errors import AwsError, FindingsError, MlprovError, UserError
+from mlprov.aws import changeset, outputs, preflight, stack, stackpolicy
+from mlprov.aws.plan import plan, rollback_complete_error, write_reports
+from mlprov.aws.preview import Preview, table
+from mlprov.aws.session import Aws
+from mlprov.aws.stack import Poller
+from mlprov.config.model import Product
+from mlprov.errors import AwsError, FindingsError, MlprovError, UserError
 
 DONE = {"CREATE_COMPLETE", "UPDATE_COMPLETE"}
 

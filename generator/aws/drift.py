@@ -6,12 +6,12 @@ import json
 from pathlib import Path
 from typing import Any
 
-from generator.aws import livecheck, nativedrift, stack
-from generator.aws.driftmodel import DELETED, DRIFTED, IN_SYNC, NOT_CHECKED, DriftReport, ResourceDrift
-from generator.aws.plan import deployed_template
-from generator.aws.session import Aws
-from generator.aws.stack import Poller
-from generator.errors import UserError
+from mlprov.aws import livecheck, nativedrift, stack
+from mlprov.aws.driftmodel import DELETED, DRIFTED, IN_SYNC, NOT_CHECKED, DriftReport, ResourceDrift
+from mlprov.aws.plan import deployed_template
+from mlprov.aws.session import Aws
+from mlprov.aws.stack import Poller
+from mlprov.errors import UserError
 
 
 def check(aws: Aws, product_name: str, stack_name: str) -> DriftReport:

@@ -1,8 +1,8 @@
-"""Map botocore exceptions to one-line :class:`~generator.errors.AwsError` messages (exit 3), never a traceback."""
+"""Map botocore exceptions to one-line :class:`~mlprov.errors.AwsError` messages (exit 3), never a traceback."""
 
 from __future__ import annotations
 
-from generator.errors import AwsError, MlprovError
+from mlprov.errors import AwsError, MlprovError
 
 _ACCESS_DENIED = {"AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "UnrecognizedClientException",
                   "InvalidClientTokenId", "ExpiredToken", "ExpiredTokenException"}

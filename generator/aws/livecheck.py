@@ -13,8 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from generator.aws.driftmodel import DELETED, DRIFTED, IN_SYNC, NOT_CHECKED, Difference
-from generator.aws.session import Aws
+from mlprov.aws.driftmodel import DELETED, DRIFTED, IN_SYNC, NOT_CHECKED, Difference
+from mlprov.aws.session import Aws
 
 
 class Gone(Exception):

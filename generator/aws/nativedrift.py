@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from generator.aws.driftmodel import DELETED, DRIFTED, IN_SYNC, NOT_CHECKED, Difference
-from generator.aws.stack import Poller
-from generator.errors import AwsError
+from mlprov.aws.driftmodel import DELETED, DRIFTED, IN_SYNC, NOT_CHECKED, Difference
+from mlprov.aws.stack import Poller
+from mlprov.errors import AwsError
 
 _STATUS = {"IN_SYNC": IN_SYNC, "MODIFIED": DRIFTED, "DELETED": DELETED, "NOT_CHECKED": NOT_CHECKED, "UNKNOWN": NOT_CHECKED}
 NativeResult = tuple[str, list[Difference]]

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from generator.config.model import Product
-from generator.render.inventory import ssm_outputs
+from mlprov.config.model import Product
+from mlprov.render.inventory import ssm_outputs
 
 
 @dataclass(frozen=True)

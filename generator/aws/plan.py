@@ -8,15 +8,14 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-
-from generator.aws import changeset, replacement, stack
-from generator.aws.changeset import ChangeSet
-from generator.aws.preview import Preview, build, markdown
-from generator.aws.session import Aws
-from generator.aws.stack import Poller
-from generator.config.model import Product
-from generator.errors import FindingsError
-from generator.render.inventory import STATEFUL
+from mlprov.aws import changeset, replacement, stack
+from mlprov.aws.changeset import ChangeSet
+from mlprov.aws.preview import Preview, build, markdown
+from mlprov.aws.session import Aws
+from mlprov.aws.stack import Poller
+from mlprov.config.model import Product
+from mlprov.errors import FindingsError
+from mlprov.render.inventory import STATEFUL
 
 
 def rollback_complete_error(stack_name: str) -> FindingsError:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from generator.aws.session import Aws
-from generator.config.model import Product
-from generator.errors import UserError
+from mlprov.aws.session import Aws
+from mlprov.config.model import Product
+from mlprov.errors import UserError
 
 
 def _client_code(exc: Exception) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from generator.aws.replacement import RANK, Predicted
+from mlprov.aws.replacement import RANK, Predicted
 
 COMMENT_LIMIT = 65_536
 MARKER = "<!-- mlprov:changes -->"

@@ -25,8 +25,8 @@ class Predicted:
 @cache
 def create_only(resource_type: str) -> frozenset[str]:
     """Top-level and nested property paths (``A`` or ``A/B``) that cannot change without replacement."""
-    from generator.errors import UserError  # noqa: PLC0415
-    from generator.policy.registry import create_only_paths  # noqa: PLC0415
+    from mlprov.errors import UserError  # noqa: PLC0415
+    from mlprov.policy.registry import create_only_paths  # noqa: PLC0415
 
     try:
         return frozenset(create_only_paths(resource_type))

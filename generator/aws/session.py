@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlparse
 
-from generator.config.model import Product
+from mlprov.config.model import Product
 
 RETRIES = {"mode": "adaptive", "max_attempts": 10}
 _LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "0.0.0.0"}  # noqa: S104 - a host name compared, not bound

@@ -8,8 +8,7 @@ from dataclasses import dataclass
 from typing import Any, TextIO
 
 from botocore.exceptions import ClientError
-
-from generator.errors import AwsError
+from mlprov.errors import AwsError
 
 DELETED = "DELETE_COMPLETE"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from generator.render.inventory import STATEFUL
+from mlprov.render.inventory import STATEFUL
 
 ALLOW_ALL = json.dumps({"Statement": [{"Effect": "Allow", "Action": "Update:*", "Principal": "*", "Resource": "*"}]})
 

@@ -24,7 +24,7 @@ class Command:
     run: Run
 
 
-# Action name -> module under generator.commands, in the order `mlprov --help` lists them. The CLI imports only
+# Action name -> module under mlprov.commands, in the order `mlprov --help` lists them. The CLI imports only
 # the module of the action it runs (start-up time matters to hooks); `load_commands` checks every entry.
 ACTIONS: tuple[tuple[str, str], ...] = (
     ("list-products", "list_products"),

@@ -7,10 +7,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from generator.config.model import Product
-from generator.errors import UserError
-from generator.paths import find_repo, template_path
-from generator.render.engine import parse
+from mlprov.config.model import Product
+from mlprov.errors import UserError
+from mlprov.paths import find_repo, template_path
+from mlprov.render.engine import parse
 
 
 def committed_template(product: Product) -> tuple[str, dict[str, Any]]:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from generator.config.loader import load_product
-from generator.config.model import Product
-from generator.paths import find_repo
+from mlprov.config.loader import load_product
+from mlprov.config.model import Product
+from mlprov.paths import find_repo
 
 
 def add_config_argument(parser: argparse.ArgumentParser) -> None:

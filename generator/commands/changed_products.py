@@ -7,9 +7,9 @@ import json
 import os
 from pathlib import Path
 
-from generator.commands import Command
-from generator.errors import UserError
-from generator.gitops.changed import Changed, detect
+from mlprov.commands import Command
+from mlprov.errors import UserError
+from mlprov.gitops.changed import Changed, detect
 
 
 def configure(parser: argparse.ArgumentParser) -> None:

@@ -5,12 +5,12 @@ from __future__ import annotations
 import argparse
 import json
 
-from generator.aws.drift import check, markdown, text, write_reports
-from generator.aws.session import add_aws_options, connect
-from generator.commands import Command
-from generator.commands._aws_common import reports_dir
-from generator.commands._common import add_config_argument, product
-from generator.errors import ExitCode
+from mlprov.aws.drift import check, markdown, text, write_reports
+from mlprov.aws.session import add_aws_options, connect
+from mlprov.commands import Command
+from mlprov.commands._aws_common import reports_dir
+from mlprov.commands._common import add_config_argument, product
+from mlprov.errors import ExitCode
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -25,7 +25,7 @@ def run(args: argparse.Namespace) -> int:
     prod = product(args.config)
     name = args.stack_name or prod.names.stack
     if args.stack_name:
-        from generator.aws.delete import check_stack_name  # noqa: PLC0415
+        from mlprov.aws.delete import check_stack_name  # noqa: PLC0415
 
         check_stack_name(prod, name)
     report = check(connect(args, prod), prod.name, name)
@@ -35,7 +35,7 @@ def run(args: argparse.Namespace) -> int:
     elif args.format == "markdown":
         print(markdown(report), end="")
     elif args.format == "html":
-        from generator.reports.drift_html import write  # noqa: PLC0415 - Jinja only for the HTML report
+        from mlprov.reports.drift_html import write  # noqa: PLC0415 - Jinja only for the HTML report
 
         page = write(report, reports_dir(args))
         print(text(report))

@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from generator.commands import Command
-from generator.commands._aws_common import reports_dir
-from generator.gitops.comment import drift_issue, plan_comment
+from mlprov.commands import Command
+from mlprov.commands._aws_common import reports_dir
+from mlprov.gitops.comment import drift_issue, plan_comment
 
 
 def configure(parser: argparse.ArgumentParser) -> None:

@@ -5,11 +5,11 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from generator.commands import Command
-from generator.commands._common import add_config_argument, product
-from generator.paths import policy_path
-from generator.policy.documents import MANAGED_POLICY_LIMIT, deployer_documents, iam_size, render_json
-from generator.render.engine import render
+from mlprov.commands import Command
+from mlprov.commands._common import add_config_argument, product
+from mlprov.paths import policy_path
+from mlprov.policy.documents import MANAGED_POLICY_LIMIT, deployer_documents, iam_size, render_json
+from mlprov.render.engine import render
 
 
 def configure(parser: argparse.ArgumentParser) -> None:

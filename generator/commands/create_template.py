@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from generator.commands import Command
-from generator.commands._common import add_config_argument, product
-from generator.paths import template_path
-from generator.render.engine import render
+from mlprov.commands import Command
+from mlprov.commands._common import add_config_argument, product
+from mlprov.paths import template_path
+from mlprov.render.engine import render
 
 
 def configure(parser: argparse.ArgumentParser) -> None:

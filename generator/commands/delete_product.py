@@ -5,11 +5,11 @@ from __future__ import annotations
 import argparse
 import sys
 
-from generator.aws.delete import check_stack_name, delete
-from generator.aws.session import add_aws_options, connect
-from generator.commands import Command
-from generator.commands._aws_common import add_force, terminal_confirm
-from generator.commands._common import add_config_argument, product
+from mlprov.aws.delete import check_stack_name, delete
+from mlprov.aws.session import add_aws_options, connect
+from mlprov.commands import Command
+from mlprov.commands._aws_common import add_force, terminal_confirm
+from mlprov.commands._common import add_config_argument, product
 
 
 def configure(parser: argparse.ArgumentParser) -> None:

@@ -5,12 +5,12 @@ from __future__ import annotations
 import argparse
 import sys
 
-from generator.aws.deploy import Options, deploy
-from generator.aws.session import add_aws_options, connect
-from generator.commands import Command
-from generator.commands._aws_common import add_force, committed_template, reports_dir, terminal_confirm
-from generator.commands._common import add_config_argument, product
-from generator.gitops import review
+from mlprov.aws.deploy import Options, deploy
+from mlprov.aws.session import add_aws_options, connect
+from mlprov.commands import Command
+from mlprov.commands._aws_common import add_force, committed_template, reports_dir, terminal_confirm
+from mlprov.commands._common import add_config_argument, product
+from mlprov.gitops import review
 
 
 def configure(parser: argparse.ArgumentParser) -> None:

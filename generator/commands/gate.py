@@ -11,15 +11,15 @@ import argparse
 import logging
 from pathlib import Path
 
-from generator.actionlog import LOGGER_NAME
-from generator.commands import Command
-from generator.errors import ExitCode
-from generator.gates.engine import GateOptions, gate_targets
-from generator.gates.model import GateResult, Tool
-from generator.gates.report import summary_line, to_json, to_markdown, to_text
-from generator.gates.sarif import to_sarif
-from generator.gates.targets import Target, resolve_targets
-from generator.paths import Repo, find_repo
+from mlprov.actionlog import LOGGER_NAME
+from mlprov.commands import Command
+from mlprov.errors import ExitCode
+from mlprov.gates.engine import GateOptions, gate_targets
+from mlprov.gates.model import GateResult, Tool
+from mlprov.gates.report import summary_line, to_json, to_markdown, to_text
+from mlprov.gates.sarif import to_sarif
+from mlprov.gates.targets import Target, resolve_targets
+from mlprov.paths import Repo, find_repo
 
 FORMATS = ("text", "json", "markdown", "sarif")
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import argparse
 
-from generator.commands import Command
-from generator.config.filename import GRAMMAR
-from generator.config.loader import _read, validate_data
-from generator.config.model import Variant
-from generator.errors import MlprovError
-from generator.paths import find_repo
-from generator.render.inventory import COUNT_RANGES, resources
+from mlprov.commands import Command
+from mlprov.config.filename import GRAMMAR
+from mlprov.config.loader import _read, validate_data
+from mlprov.config.model import Variant
+from mlprov.errors import MlprovError
+from mlprov.paths import find_repo
+from mlprov.render.inventory import COUNT_RANGES, resources
 
 TIER_SUMMARY = {
     "starter": "sandbox / proof of concept, default VPC",

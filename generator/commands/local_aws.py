@@ -7,11 +7,11 @@ import signal
 import threading
 from types import FrameType
 
-from generator.commands import Command
-from generator.commands._common import product
-from generator.local_aws import LocalAws, registered_types
-from generator.local_aws.fixtures import boto3_clients, seed
-from generator.local_aws.server import DUMMY_CREDENTIALS, dummy_credentials
+from mlprov.commands import Command
+from mlprov.commands._common import product
+from mlprov.local_aws import LocalAws, registered_types
+from mlprov.local_aws.fixtures import boto3_clients, seed
+from mlprov.local_aws.server import DUMMY_CREDENTIALS, dummy_credentials
 
 DEFAULT_PORT = 5000
 
@@ -33,7 +33,7 @@ def _stop_on_sigterm(stop: threading.Event) -> None:
 
 def run(args: argparse.Namespace) -> int:
     if not 0 <= args.port <= 65535:
-        from generator.errors import UserError  # noqa: PLC0415
+        from mlprov.errors import UserError  # noqa: PLC0415
 
         raise UserError(f"--port {args.port}: not a port number", hint="give 1-65535, or 0 for any free port")
     products = [product(name) for name in args.seed]

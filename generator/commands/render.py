@@ -5,11 +5,11 @@ from __future__ import annotations
 import argparse
 import sys
 
-from generator.commands import Command
-from generator.commands._common import add_configs_argument, config_paths
-from generator.config.loader import load_product
-from generator.errors import ExitCode
-from generator.render import renderings
+from mlprov.commands import Command
+from mlprov.commands._common import add_configs_argument, config_paths
+from mlprov.config.loader import load_product
+from mlprov.errors import ExitCode
+from mlprov.render import renderings
 
 
 def configure(parser: argparse.ArgumentParser) -> None:

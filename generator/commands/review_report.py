@@ -9,16 +9,16 @@ import argparse
 import logging
 from pathlib import Path
 
-from generator.actionlog import LOGGER_NAME
-from generator.aws.session import add_aws_options
-from generator.commands import Command
-from generator.commands._aws_common import committed_template, reports_dir
-from generator.commands._common import add_config_argument, product
-from generator.errors import ExitCode
-from generator.paths import find_repo
-from generator.render import renderings
-from generator.reports import changes, gate
-from generator.reports.review import Review, write
+from mlprov.actionlog import LOGGER_NAME
+from mlprov.aws.session import add_aws_options
+from mlprov.commands import Command
+from mlprov.commands._aws_common import committed_template, reports_dir
+from mlprov.commands._common import add_config_argument, product
+from mlprov.errors import ExitCode
+from mlprov.paths import find_repo
+from mlprov.render import renderings
+from mlprov.reports import changes, gate
+from mlprov.reports.review import Review, write
 
 
 def configure(parser: argparse.ArgumentParser) -> None:

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import argparse
 
-from generator.aws import changeset
-from generator.aws.plan import plan, write_reports
-from generator.aws.preview import table
-from generator.aws.session import add_aws_options, connect
-from generator.aws.stack import Poller
-from generator.commands import Command
-from generator.commands._aws_common import committed_template, reports_dir
-from generator.commands._common import add_config_argument, product
-from generator.gitops import review
+from mlprov.aws import changeset
+from mlprov.aws.plan import plan, write_reports
+from mlprov.aws.preview import table
+from mlprov.aws.session import add_aws_options, connect
+from mlprov.aws.stack import Poller
+from mlprov.commands import Command
+from mlprov.commands._aws_common import committed_template, reports_dir
+from mlprov.commands._common import add_config_argument, product
+from mlprov.gitops import review
 
 
 def configure(parser: argparse.ArgumentParser) -> None:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from generator.commands import Command
-from generator.commands._common import add_config_argument, product
-from generator.render.engine import render
-from generator.render.inventory import COUNT_RANGES, resources
+from mlprov.commands import Command
+from mlprov.commands._common import add_config_argument, product
+from mlprov.render.engine import render
+from mlprov.render.inventory import COUNT_RANGES, resources
 
 _NAME_PROPERTIES = (
     "ModelPackageGroupName", "RepositoryName", "Name", "RoleName", "PolicyName", "ManagedPolicyName",

@@ -7,13 +7,13 @@ import re
 import secrets
 import sys
 
-from generator.aws.deploy import Options, deploy
-from generator.aws.session import add_aws_options, connect
-from generator.commands import Command
-from generator.commands._aws_common import reports_dir
-from generator.commands._common import add_config_argument, product
-from generator.errors import UserError
-from generator.render.engine import render
+from mlprov.aws.deploy import Options, deploy
+from mlprov.aws.session import add_aws_options, connect
+from mlprov.commands import Command
+from mlprov.commands._aws_common import reports_dir
+from mlprov.commands._common import add_config_argument, product
+from mlprov.errors import UserError
+from mlprov.render.engine import render
 
 
 def new_suffix() -> str:

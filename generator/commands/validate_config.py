@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 import sys
 
-from generator.commands import Command
-from generator.commands._common import add_configs_argument, config_paths
-from generator.config.loader import load_product
-from generator.errors import ConfigErrors, ExitCode, UserError
+from mlprov.commands import Command
+from mlprov.commands._common import add_configs_argument, config_paths
+from mlprov.config.loader import load_product
+from mlprov.errors import ConfigErrors, ExitCode, UserError
 
 
 def configure(parser: argparse.ArgumentParser) -> None:

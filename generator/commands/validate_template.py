@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import argparse
 
-from generator.commands import Command
-from generator.commands._common import add_config_argument
-from generator.commands.gate import add_gate_options, gate_and_report
-from generator.gates.targets import resolve_targets
-from generator.paths import find_repo
+from mlprov.commands import Command
+from mlprov.commands._common import add_config_argument
+from mlprov.commands.gate import add_gate_options, gate_and_report
+from mlprov.gates.targets import resolve_targets
+from mlprov.paths import find_repo
 
 
 def configure(parser: argparse.ArgumentParser) -> None:

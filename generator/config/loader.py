@@ -1,7 +1,7 @@
 """Load and validate a product config: YAML, the tier's JSON Schema, and the file-name tokens.
 
 Every problem becomes one line naming the file, the field path and the fix; all are reported at once
-(:class:`~generator.errors.ConfigErrors`, exit 2).
+(:class:`~mlprov.errors.ConfigErrors`, exit 2).
 """
 
 from __future__ import annotations
@@ -10,12 +10,12 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from generator.config import filename
-from generator.config.messages import describe
-from generator.config.model import Product
-from generator.config.tierschema import TIERS, schema, validator
-from generator.config.yamlload import YamlSyntaxError, load
-from generator.errors import ConfigErrors, UserError
+from mlprov.config import filename
+from mlprov.config.messages import describe
+from mlprov.config.model import Product
+from mlprov.config.tierschema import TIERS, schema, validator
+from mlprov.config.yamlload import YamlSyntaxError, load
+from mlprov.errors import ConfigErrors, UserError
 
 
 @cache
@@ -47,7 +47,7 @@ def _fixes() -> dict[str, str]:
 
 
 def schema_defs() -> dict[str, Any]:
-    from generator.config.tierschema import _load  # noqa: PLC0415
+    from mlprov.config.tierschema import _load  # noqa: PLC0415
 
     defs: dict[str, Any] = _load("common")["$defs"]
     return defs

@@ -6,9 +6,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from generator import __version__
-from generator.config.names import Names
-from generator.config.regions import partition, region_code
+from mlprov import __version__
+from mlprov.config.names import Names
+from mlprov.config.regions import partition, region_code
 
 MANAGED_BY = "ml-provisioner"
 

@@ -11,7 +11,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 from referencing import Registry, Resource
 
 TIERS = ("starter", "professional", "enterprise")
-_PACKAGE = "generator.config"
+_PACKAGE = "mlprov.config"
 
 
 def _load(name: str) -> dict[str, Any]:

@@ -14,8 +14,8 @@ import os
 from pathlib import Path
 from typing import Any
 
-from generator.gates.model import Finding, Severity, Tool
-from generator.gates.targets import Target
+from mlprov.gates.model import Finding, Severity, Tool
+from mlprov.gates.targets import Target
 
 _FIELDS = ("rule_id", "severity", "resource", "message", "fix", "line", "pack")
 

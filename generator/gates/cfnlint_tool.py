@@ -13,10 +13,10 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
-from generator.gates.cache import fingerprint
-from generator.gates.model import Finding, Severity, Tool
-from generator.gates.targets import Target
-from generator.gates.toolbase import ToolOutput, base_env, by_path, tool_failed
+from mlprov.gates.cache import fingerprint
+from mlprov.gates.model import Finding, Severity, Tool
+from mlprov.gates.targets import Target
+from mlprov.gates.toolbase import ToolOutput, base_env, by_path, tool_failed
 
 OPTIONS = ("--format", "json", "--mandatory-checks", "E", "W")
 LEVELS = {"Error": Severity.HIGH, "Warning": Severity.MEDIUM, "Informational": Severity.LOW}

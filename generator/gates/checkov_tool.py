@@ -13,11 +13,11 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from generator.errors import UserError
-from generator.gates.cache import fingerprint
-from generator.gates.model import Finding, Severity, Tool
-from generator.gates.targets import Target
-from generator.gates.toolbase import ToolOutput, base_env, by_path, cached_version, tool_failed
+from mlprov.errors import UserError
+from mlprov.gates.cache import fingerprint
+from mlprov.gates.model import Finding, Severity, Tool
+from mlprov.gates.targets import Target
+from mlprov.gates.toolbase import ToolOutput, base_env, by_path, cached_version, tool_failed
 
 VENV_BINARY = Path(".tools") / "checkov" / "bin" / "checkov"
 OPTIONS = ("--framework", "cloudformation", "--skip-download", "--skip-results-upload", "--compact", "-o", "json")

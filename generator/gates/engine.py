@@ -12,16 +12,16 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from generator.gates.cache import GateCache
-from generator.gates.cfnlint_tool import CfnLint
-from generator.gates.checkov_tool import Checkov
-from generator.gates.guard_tool import CfnGuard
-from generator.gates.inline import inline_suppressions
-from generator.gates.model import Finding, GateResult, Tool, ToolRun
-from generator.gates.targets import Target, resolve_targets
-from generator.gates.toolbase import Runner, run_batch
-from generator.gates.waivers import apply_waivers, load_waivers, unused_warnings
-from generator.paths import Repo
+from mlprov.gates.cache import GateCache
+from mlprov.gates.cfnlint_tool import CfnLint
+from mlprov.gates.checkov_tool import Checkov
+from mlprov.gates.guard_tool import CfnGuard
+from mlprov.gates.inline import inline_suppressions
+from mlprov.gates.model import Finding, GateResult, Tool, ToolRun
+from mlprov.gates.targets import Target, resolve_targets
+from mlprov.gates.toolbase import Runner, run_batch
+from mlprov.gates.waivers import apply_waivers, load_waivers, unused_warnings
+from mlprov.paths import Repo
 
 CACHE_DIR = Path(".cache") / "gate"
 

@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from generator.gates.cache import files_digest, fingerprint
-from generator.gates.guardbin import control_tower_rules, guard_binary, guard_version
-from generator.gates.guardpack import load_pack, named_rules
-from generator.gates.model import Finding, Severity, Tool
-from generator.gates.targets import Target
-from generator.gates.toolbase import ToolOutput, base_env, by_path, tool_failed
+from mlprov.gates.cache import files_digest, fingerprint
+from mlprov.gates.guardbin import control_tower_rules, guard_binary, guard_version
+from mlprov.gates.guardpack import load_pack, named_rules
+from mlprov.gates.model import Finding, Severity, Tool
+from mlprov.gates.targets import Target
+from mlprov.gates.toolbase import ToolOutput, base_env, by_path, tool_failed
 
 OPTIONS = ("validate", "--output-format", "json", "--structured", "--show-summary", "none")
 HINT = "run 'make setup-node' (cfn-guard and the Control Tower rules come from the pinned npm package)"

@@ -13,7 +13,7 @@ import subprocess
 from functools import cache
 from pathlib import Path
 
-from generator.errors import UserError
+from mlprov.errors import UserError
 
 NPM_PACKAGE = Path("node_modules") / "@cdklabs" / "cdk-validator-cfnguard"
 CT_RULES = NPM_PACKAGE / "rules" / "control-tower" / "cfn-guard"

@@ -20,8 +20,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.errors import UserError
-from generator.gates.model import Severity
+from mlprov.errors import UserError
+from mlprov.gates.model import Severity
 
 PACK_DIR = Path("rules") / "guard"
 TESTS_DIR = "tests"

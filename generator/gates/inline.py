@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from generator.gates.model import Finding, Severity, Tool
-from generator.gates.targets import Target
+from mlprov.gates.model import Finding, Severity, Tool
+from mlprov.gates.targets import Target
 
 RULE_ID = "MLPROV_INLINE_SUPPRESSION"
 FIX = "remove the inline suppression; a check that truly does not apply gets an owned, dated entry in waivers.yaml"

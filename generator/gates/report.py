@@ -1,11 +1,11 @@
-"""Gate reports: a readable terminal table, JSON and Markdown (SARIF is in :mod:`generator.gates.sarif`)."""
+"""Gate reports: a readable terminal table, JSON and Markdown (SARIF is in :mod:`mlprov.gates.sarif`)."""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
-from generator.gates.model import Finding, GateResult, Waiver
+from mlprov.gates.model import Finding, GateResult, Waiver
 
 WIDTH = 100
 

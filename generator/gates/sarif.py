@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from generator.gates.model import Finding, GateResult, Severity, Tool, Waiver
+from mlprov.gates.model import Finding, GateResult, Severity, Tool, Waiver
 
 SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 INFO_URI = {

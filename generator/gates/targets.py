@@ -9,9 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-
-from generator.errors import UserError
-from generator.paths import TEMPLATE_FILE, Repo
+from mlprov.errors import UserError
+from mlprov.paths import TEMPLATE_FILE, Repo
 
 
 class _CfnLoader(yaml.CSafeLoader):  # libyaml: ~9x faster than the pure-Python SafeLoader

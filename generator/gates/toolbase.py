@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from generator.actionlog import LOGGER_NAME
-from generator.errors import UserError
-from generator.gates.model import Finding, Tool
-from generator.gates.targets import Target
+from mlprov.actionlog import LOGGER_NAME
+from mlprov.errors import UserError
+from mlprov.gates.model import Finding, Tool
+from mlprov.gates.targets import Target
 
 
 class Runner(Protocol):

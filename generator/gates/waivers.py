@@ -25,10 +25,10 @@ from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Any
 
-from generator.config.yamlload import YamlSyntaxError, load
-from generator.errors import UserError
-from generator.gates.inline import RULE_ID as INLINE_RULE
-from generator.gates.model import Finding, Waiver
+from mlprov.config.yamlload import YamlSyntaxError, load
+from mlprov.errors import UserError
+from mlprov.gates.inline import RULE_ID as INLINE_RULE
+from mlprov.gates.model import Finding, Waiver
 
 FILE = "waivers.yaml"
 FIELDS = ("rule", "tiers", "product", "resource", "owner", "justification", "expires")

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from generator.errors import UserError
+from mlprov.errors import UserError
 
 ALL_PREFIXES = ("generator/", "mlprov/", "rules/")
 ALL_FILES = frozenset({"waivers.yaml", "pyproject.toml", "package.json", "package-lock.json"})

@@ -1,4 +1,4 @@
-"""``python -m generator.gitops.example [--out docs/pr-comment-example.md]``: the sticky PR comment of a real run.
+"""``python -m mlprov.gitops.example [--out docs/pr-comment-example.md]``: the sticky PR comment of a real run.
 
 On the embedded local AWS, in a scratch copy of three example products: deploy them, edit two configs as a pull
 request would, run what the PR workflow runs (``show-changes --review`` per changed product, then
@@ -14,10 +14,9 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-
-from generator.cli import main as mlprov
-from generator.environ import scoped_environ
-from generator.errors import MlprovError
+from mlprov.cli import main as mlprov
+from mlprov.environ import scoped_environ
+from mlprov.errors import MlprovError
 
 PRODUCTS: dict[str, dict[str, Any] | None] = {  # product -> the pull request's edit of its config (None: untouched)
     "techcorp-prod-a001-us-west-2-customer-churn-ml-codecommit": {"log_retention_days": 731},
@@ -29,7 +28,7 @@ PREFACE = """# Example: the sticky pull-request comment
 This is the comment the pull-request workflow (`.github/workflows/pull-request.yml`) posts, and updates in place,
 on a pull request. It was produced by a real run on the embedded local AWS:
 
-    python -m generator.gitops.example --out docs/pr-comment-example.md
+    python -m mlprov.gitops.example --out docs/pr-comment-example.md
 
 which copies three example products into a scratch repository, deploys them, edits two of the configs as a pull
 request would ({edits}), then runs what the workflow runs: `mlprov show-changes CONFIG --review` per product (the change set is created
@@ -65,7 +64,7 @@ def produce(source_repo: Path, scratch: Path) -> str:
 
 
 def _previews(scratch: Path) -> str:
-    from generator.local_aws import LocalAws, dummy_credentials  # noqa: PLC0415 - only for this run
+    from mlprov.local_aws import LocalAws, dummy_credentials  # noqa: PLC0415 - only for this run
 
     with dummy_credentials(), LocalAws() as aws:
         ep = ["--endpoint-url", aws.endpoint]

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from generator.aws import changeset, stack
+from mlprov.aws import changeset, stack
 
 PREFIX = "mlprov-review-"
 NO_STACK = "none"

@@ -16,15 +16,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
-from generator.aws import changeset, stack
-from generator.aws.changeset import ChangeSet
-from generator.aws.deploy import Refused
-from generator.aws.plan import change_type, plan, preview_of, write_reports
-from generator.aws.preview import Preview
-from generator.aws.session import Aws
-from generator.aws.stack import Poller
-from generator.config.model import Product
-from generator.gitops.identity import PREFIX, Identity, compute, differences, parse_description
+from mlprov.aws import changeset, stack
+from mlprov.aws.changeset import ChangeSet
+from mlprov.aws.deploy import Refused
+from mlprov.aws.plan import change_type, plan, preview_of, write_reports
+from mlprov.aws.preview import Preview
+from mlprov.aws.session import Aws
+from mlprov.aws.stack import Poller
+from mlprov.config.model import Product
+from mlprov.gitops.identity import PREFIX, Identity, compute, differences, parse_description
 
 RECORD = "review.json"
 Planner = Callable[[Aws, Product, str, dict[str, Any], Poller], tuple[ChangeSet, Preview]]

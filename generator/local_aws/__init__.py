@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from generator.local_aws.patches import apply_patches
-from generator.local_aws.registry import register_models, registered_types
-from generator.local_aws.server import LocalAws, dummy_credentials
+from mlprov.local_aws.patches import apply_patches
+from mlprov.local_aws.registry import register_models, registered_types
+from mlprov.local_aws.server import LocalAws, dummy_credentials
 
 __all__ = ["LocalAws", "apply_patches", "dummy_credentials", "register_models", "registered_types"]

@@ -2,7 +2,7 @@
 
 moto finds CloudFormation models through ``CloudFormationModel.__subclasses__()`` (direct subclasses only, cached).
 Each resource type here is a :class:`Spec`: plain Python that creates, updates and deletes the real object in moto's
-backend and answers ``Ref`` (the physical id) and ``Fn::GetAtt``. :func:`generator.local_aws.registry.register_models`
+backend and answers ``Ref`` (the physical id) and ``Fn::GetAtt``. :func:`mlprov.local_aws.registry.register_models`
 turns every spec into a ``CloudFormationModel`` subclass at run time, so nothing is registered by importing a module.
 """
 
@@ -121,7 +121,7 @@ class Spec:
     def create_only(cls) -> list[str]:
         """Top-level properties whose change replaces the resource: the type's createOnlyProperties in the
         registry schemas cfn-lint ships (the same source the change-set preview predicts replacements from)."""
-        from generator.policy.registry import create_only_properties  # noqa: PLC0415
+        from mlprov.policy.registry import create_only_properties  # noqa: PLC0415
 
         return create_only_properties(cls.TYPE)
 

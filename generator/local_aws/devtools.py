@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from generator.local_aws.cfnmodel import Spec, camel, service_error, tag_list
+from mlprov.local_aws.cfnmodel import Spec, camel, service_error, tag_list
 
 
 class Repository(Spec):

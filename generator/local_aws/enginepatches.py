@@ -1,4 +1,4 @@
-"""Patches of moto's CloudFormation engine (see :mod:`generator.local_aws.patches` for the list and reasons):
+"""Patches of moto's CloudFormation engine (see :mod:`mlprov.local_aws.patches` for the list and reasons):
 change-set outputs/exports/imports, updates of types moto cannot update, and the replacement cascade."""
 
 from __future__ import annotations

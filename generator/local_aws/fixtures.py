@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from generator.config.model import Product
+from mlprov.config.model import Product
 
 ClientFactory = Callable[[str, str], Any]
 VPC_CIDR = "10.20.0.0/16"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from generator.local_aws.cfnmodel import Spec, camel, service_error, tag_list
+from mlprov.local_aws.cfnmodel import Spec, camel, service_error, tag_list
 
 
 class Alarm(Spec):

@@ -50,6 +50,8 @@ def _once(owner: Any, name: str, make: Callable[[Any], Any], reason: str, *, cla
 
 def apply_patches() -> dict[str, str]:
     """Apply every patch (idempotent); return what was patched and why."""
+    from mlprov.local_aws import enginepatches as e  # noqa: PLC0415
+    from mlprov.local_aws import typepatches as t  # noqa: PLC0415
     from moto.cloudformation import models as cfn_models  # noqa: PLC0415
     from moto.cloudformation import parsing  # noqa: PLC0415
     from moto.cloudformation.responses import CloudFormationResponse  # noqa: PLC0415
@@ -61,9 +63,6 @@ def apply_patches() -> dict[str, str]:
     from moto.s3.models import FakeBucket  # noqa: PLC0415
     from moto.sns.models import Topic  # noqa: PLC0415
     from moto.ssm.models import Parameter  # noqa: PLC0415
-
-    from generator.local_aws import enginepatches as e  # noqa: PLC0415
-    from generator.local_aws import typepatches as t  # noqa: PLC0415
 
     _once(CloudFormationResponse, "update_termination_protection", e.update_termination_protection, "the action moto lacks")
     _once(cfn_models.CloudFormationBackend, "delete_stack", e.delete_stack_protected, "refuse protected stacks")

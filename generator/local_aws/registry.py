@@ -1,7 +1,7 @@
 """Register our CloudFormation models with moto, explicitly and once.
 
 moto builds its type -> model map from ``CloudFormationModel.__subclasses__()`` and caches it; registering means
-creating one direct subclass per :class:`~generator.local_aws.cfnmodel.Spec` and clearing those caches. Calling
+creating one direct subclass per :class:`~mlprov.local_aws.cfnmodel.Spec` and clearing those caches. Calling
 :func:`register_models` again changes nothing.
 """
 
@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from generator.local_aws.cfnmodel import Spec
-from generator.local_aws.devtools import Pipeline, Project, Repository
-from generator.local_aws.monitoring import Alarm, MetricFilter, Subscription
-from generator.local_aws.stores import BucketPolicy, ModelPackageGroup
+from mlprov.local_aws.cfnmodel import Spec
+from mlprov.local_aws.devtools import Pipeline, Project, Repository
+from mlprov.local_aws.monitoring import Alarm, MetricFilter, Subscription
+from mlprov.local_aws.stores import BucketPolicy, ModelPackageGroup
 
 SPECS: tuple[type[Spec], ...] = (ModelPackageGroup, Repository, Project, Pipeline, Alarm, MetricFilter, Subscription, BucketPolicy)
 

@@ -10,10 +10,10 @@ import warnings
 from types import TracebackType
 from typing import Any
 
-from generator.environ import scoped_environ
-from generator.errors import UserError
-from generator.local_aws.patches import apply_patches
-from generator.local_aws.registry import register_models
+from mlprov.environ import scoped_environ
+from mlprov.errors import UserError
+from mlprov.local_aws.patches import apply_patches
+from mlprov.local_aws.registry import register_models
 
 HOST = "127.0.0.1"
 DUMMY_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}

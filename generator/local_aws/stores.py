@@ -6,7 +6,7 @@ import contextlib
 import json
 from typing import Any
 
-from generator.local_aws.cfnmodel import Spec, service_error, tag_list
+from mlprov.local_aws.cfnmodel import Spec, service_error, tag_list
 
 
 class ModelPackageGroup(Spec):

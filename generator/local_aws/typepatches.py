@@ -1,4 +1,4 @@
-"""Patches of moto's own CloudFormation models of resource types (see :mod:`generator.local_aws.patches` for the list
+"""Patches of moto's own CloudFormation models of resource types (see :mod:`mlprov.local_aws.patches` for the list
 and reasons): KMS key, SSM parameter, S3 bucket, log group, IAM role, security group, managed policy, VPC endpoint."""
 
 from __future__ import annotations

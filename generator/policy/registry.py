@@ -9,7 +9,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from generator.errors import UserError
+from mlprov.errors import UserError
 
 HANDLERS = ("create", "read", "update", "delete", "list")
 

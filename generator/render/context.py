@@ -9,8 +9,8 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from generator.config.model import Product
-from generator.render import inventory
+from mlprov.config.model import Product
+from mlprov.render import inventory
 
 DEFAULT_RETENTION_DAYS = 365
 

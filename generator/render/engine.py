@@ -1,8 +1,8 @@
 """Render a product into its CloudFormation template, then parse the text back and check its structure.
 
 The environment uses ``StrictUndefined`` (a missing variable is an error) and a ``finalize`` hook that
-refuses any value not emitted through :mod:`generator.render.quoting`. The parsed template must hold
-exactly the variant's resources (:mod:`generator.render.inventory`); anything else fails loudly.
+refuses any value not emitted through :mod:`mlprov.render.quoting`. The parsed template must hold
+exactly the variant's resources (:mod:`mlprov.render.inventory`); anything else fails loudly.
 """
 
 from __future__ import annotations
@@ -12,11 +12,10 @@ from typing import Any
 
 import yaml
 from jinja2 import Environment, PackageLoader, StrictUndefined
-
-from generator.config.model import Product
-from generator.errors import MlprovError
-from generator.render import context, inventory
-from generator.render.quoting import finalize, json_q, num, pad, q
+from mlprov.config.model import Product
+from mlprov.errors import MlprovError
+from mlprov.render import context, inventory
+from mlprov.render.quoting import finalize, json_q, num, pad, q
 
 TEMPLATE = "stack.yaml.j2"
 ALLOWED_SECTIONS = {"AWSTemplateFormatVersion", "Description", "Metadata", "Parameters", "Resources", "Outputs"}
@@ -29,7 +28,7 @@ class RenderError(MlprovError):
 @cache
 def environment() -> Environment:
     env = Environment(
-        loader=PackageLoader("generator.render", "templates"),
+        loader=PackageLoader("mlprov.render", "templates"),
         undefined=StrictUndefined,
         finalize=finalize,
         # Autoescape only marks macro output as Markup so `finalize` can tell it from raw values;

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from generator.config.model import Variant
+from mlprov.config.model import Variant
 
 STATEFUL = frozenset(
     {"KmsKey", "ArtifactsBucket", "ComplianceLogGroup", "ModelPackageGroup", "ModelBuildRepository", "ModelDeployRepository"}

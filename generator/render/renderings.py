@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.config.model import Product
-from generator.paths import product_dir, template_path
-from generator.render.engine import render
+from mlprov.config.model import Product
+from mlprov.paths import product_dir, template_path
+from mlprov.render.engine import render
 
 
 @dataclass(frozen=True)
@@ -22,7 +22,7 @@ class Rendering:
 
 def expected(product: Product) -> list[Rendering]:
     """The files a product's config renders to, with their exact content."""
-    from generator.policy.documents import deployer_documents, file_names, render_json  # noqa: PLC0415
+    from mlprov.policy.documents import deployer_documents, file_names, render_json  # noqa: PLC0415
 
     text, template = render(product)
     docs = deployer_documents(template)

@@ -10,9 +10,9 @@ import os
 from dataclasses import dataclass
 from typing import Any
 
-from generator.aws.preview import Preview, summary_line
-from generator.config.model import Product
-from generator.errors import MlprovError
+from mlprov.aws.preview import Preview, summary_line
+from mlprov.config.model import Product
+from mlprov.errors import MlprovError
 
 SHOWN, NO_STACK, NOT_REQUESTED, FAILED = "shown", "no-stack", "not-requested", "failed"
 NO_STACK_TEXT = "no stack deployed: preview not available"
@@ -48,10 +48,10 @@ def fetch(args: argparse.Namespace, product: Product, text: str, template: dict[
         return PreviewState(NOT_REQUESTED, SKIPPED_TEXT)
     if not requested(args):
         return PreviewState(NOT_REQUESTED, NOT_REQUESTED_TEXT)
-    from generator.aws import changeset, stack  # noqa: PLC0415 - boto3 only when AWS is asked
-    from generator.aws.errors import translate  # noqa: PLC0415
-    from generator.aws.plan import plan  # noqa: PLC0415
-    from generator.aws.session import connect  # noqa: PLC0415
+    from mlprov.aws import changeset, stack  # noqa: PLC0415 - boto3 only when AWS is asked
+    from mlprov.aws.errors import translate  # noqa: PLC0415
+    from mlprov.aws.plan import plan  # noqa: PLC0415
+    from mlprov.aws.session import connect  # noqa: PLC0415
 
     aws = connect(args, product)
     try:

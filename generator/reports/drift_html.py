@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from generator import __version__
-from generator.aws.driftmodel import DELETED, DRIFTED, IN_SYNC, NOT_CHECKED, DriftReport
-from generator.reports.environment import render
+from mlprov import __version__
+from mlprov.aws.driftmodel import DELETED, DRIFTED, IN_SYNC, NOT_CHECKED, DriftReport
+from mlprov.reports.environment import render
 
 REPORT_FILE = "drift.html"
 _ORDER = {DELETED: 0, DRIFTED: 1, NOT_CHECKED: 2, IN_SYNC: 3}

@@ -1,6 +1,6 @@
 """Where the review report's gate result comes from: the gate engine when it is installed, else none.
 
-The report itself only takes a :class:`~generator.gates.model.GateResult` (or None), so tests and other
+The report itself only takes a :class:`~mlprov.gates.model.GateResult` (or None), so tests and other
 callers inject one; this module is the default supplier used by ``create-review-report``.
 """
 
@@ -9,19 +9,19 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 
-from generator.config.model import Product
-from generator.gates.model import GateResult
-from generator.paths import find_repo
+from mlprov.config.model import Product
+from mlprov.gates.model import GateResult
+from mlprov.paths import find_repo
 
 GateRunner = Callable[[Product], GateResult]
 SKIPPED = "skipped (--no-gate)"
-NO_ENGINE = "the gate engine (generator.gates.engine) is not available in this installation"
+NO_ENGINE = "the gate engine (mlprov.gates.engine) is not available in this installation"
 
 
 def engine_runner() -> GateRunner | None:
-    """``run_gate`` of :mod:`generator.gates.engine` bound to this repository, or None when it is not importable."""
+    """``run_gate`` of :mod:`mlprov.gates.engine` bound to this repository, or None when it is not importable."""
     try:
-        engine = importlib.import_module("generator.gates.engine")
+        engine = importlib.import_module("mlprov.gates.engine")
     except ImportError:
         return None
     run_gate = getattr(engine, "run_gate", None)

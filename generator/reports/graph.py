@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Any
 
-from generator.reports.intrinsics import GETATT, REF, SUB, references
+from mlprov.reports.intrinsics import GETATT, REF, SUB, references
 
 NODE_H = 30
 CHAR_W = 7  # px per character of a 12px label, generous

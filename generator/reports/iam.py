@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from generator.errors import UserError
-from generator.reports.intrinsics import references, short
+from mlprov.errors import UserError
+from mlprov.reports.intrinsics import references, short
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from generator.render.inventory import STATEFUL
-from generator.reports.intrinsics import short
+from mlprov.render.inventory import STATEFUL
+from mlprov.reports.intrinsics import short
 
 NONE = "—"
 

@@ -8,14 +8,14 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from generator import __version__
-from generator.config.model import Product
-from generator.gates.model import Finding, GateResult, Severity, Waiver
-from generator.paths import product_dir
-from generator.reports import graph, iam, resources
-from generator.reports.changes import PreviewState
-from generator.reports.environment import render
-from generator.reports.verdict import Verdict, decide
+from mlprov import __version__
+from mlprov.config.model import Product
+from mlprov.gates.model import Finding, GateResult, Severity, Waiver
+from mlprov.paths import product_dir
+from mlprov.reports import graph, iam, resources
+from mlprov.reports.changes import PreviewState
+from mlprov.reports.environment import render
+from mlprov.reports.verdict import Verdict, decide
 
 _SEVERITY_RANK = {s: i for i, s in enumerate(Severity)}
 REPORT_FILE = "review.html"

@@ -7,8 +7,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
-from generator.gates.model import GateResult, Severity, Waiver
-from generator.reports.changes import FAILED, SHOWN, PreviewState
+from mlprov.gates.model import GateResult, Severity, Waiver
+from mlprov.reports.changes import FAILED, SHOWN, PreviewState
 
 READY, BLOCKED, UNKNOWN = "READY", "BLOCKED", "UNKNOWN"
 

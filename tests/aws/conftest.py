@@ -12,10 +12,9 @@ from typing import Any
 
 import pytest
 import yaml
-
-from generator.config.loader import load_product
-from generator.local_aws import LocalAws
-from generator.render.engine import render
+from mlprov.config.loader import load_product
+from mlprov.local_aws import LocalAws
+from mlprov.render.engine import render
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import boto3
 from botocore.stub import ANY, Stubber
-
-from generator.aws import changeset
-from generator.aws.stack import Poller
+from mlprov.aws import changeset
+from mlprov.aws.stack import Poller
 
 CS_ARN = "arn:aws:cloudformation:us-east-1:123456789012:changeSet/mlprov-x/abc"
 

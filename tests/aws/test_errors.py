@@ -7,10 +7,9 @@ from pathlib import Path
 
 import pytest
 from botocore.exceptions import ClientError, EndpointConnectionError, NoCredentialsError
-
-from generator.aws.errors import translate
-from generator.boundary import run_guarded
-from generator.errors import ExitCode
+from mlprov.aws.errors import translate
+from mlprov.boundary import run_guarded
+from mlprov.errors import ExitCode
 
 
 def _client_error(code: str, message: str, op: str = "CreateChangeSet") -> ClientError:

@@ -14,12 +14,12 @@ from typing import Any
 
 import pytest
 from botocore.stub import Stubber
+from mlprov.aws import stack
+from mlprov.aws.deploy import Options, deploy
+from mlprov.aws.session import Aws, Target
+from mlprov.config.loader import load_product
+from mlprov.errors import AwsError, FindingsError
 
-from generator.aws import stack
-from generator.aws.deploy import Options, deploy
-from generator.aws.session import Aws, Target
-from generator.config.loader import load_product
-from generator.errors import AwsError, FindingsError
 from tests.aws.cli_support import run_cli
 from tests.aws.conftest import client, install, write_template
 

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from botocore.stub import Stubber
-
-from generator.aws import nativedrift
-from generator.aws.preview import COMMENT_LIMIT, build, markdown
-from generator.aws.replacement import predict
-from generator.aws.session import Aws, Target
-from generator.aws.stack import Poller
-from generator.render.inventory import STATEFUL
+from mlprov.aws import nativedrift
+from mlprov.aws.preview import COMMENT_LIMIT, build, markdown
+from mlprov.aws.replacement import predict
+from mlprov.aws.session import Aws, Target
+from mlprov.aws.stack import Poller
+from mlprov.render.inventory import STATEFUL
 
 
 def _template(group_name: str, param_value: object) -> dict[str, object]:
@@ -80,7 +79,7 @@ def test_native_drift_detection_reads_every_page() -> None:
 
 
 def test_create_only_paths_nested_and_unknown_types() -> None:
-    from generator.aws.replacement import create_only
+    from mlprov.aws.replacement import create_only
 
     assert "BucketName" in create_only("AWS::S3::Bucket")
     endpoint = create_only("AWS::EC2::VPCEndpoint")

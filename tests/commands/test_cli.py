@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 import yaml
+from mlprov.cli import UsageError, main, translate_legacy
+from mlprov.commands import Command, DuplicateCommandError, load_commands
 
-from generator.cli import UsageError, main, translate_legacy
-from generator.commands import Command, DuplicateCommandError, load_commands
 from tests.conftest import REPO
 
 PRO = "techcorp-prod-a001-us-west-2-customer-churn-ml-codecommit"
@@ -96,7 +96,7 @@ def test_every_action_writes_a_log(tmp_path: Path, monkeypatch: pytest.MonkeyPat
 
 
 def test_registry_refuses_duplicate_action_names(monkeypatch: pytest.MonkeyPatch) -> None:
-    import generator.commands.render as render_module
+    import mlprov.commands.render as render_module
 
     monkeypatch.setattr(render_module, "COMMAND", Command("show-product", "dup", lambda p: None, lambda a: 0))
     with pytest.raises(DuplicateCommandError, match="action 'show-product' is registered twice"):
@@ -106,7 +106,7 @@ def test_registry_refuses_duplicate_action_names(monkeypatch: pytest.MonkeyPatch
 def test_unexpected_error_is_exit_4_with_log_path(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    import generator.commands.show_product as show
+    import mlprov.commands.show_product as show
 
     def boom(_args: object) -> int:
         raise RuntimeError("kaboom")
@@ -123,7 +123,7 @@ def test_unexpected_error_is_exit_4_with_log_path(
 
 def test_console_script_and_python_dash_m(tmp_path: Path) -> None:
     env = {**os.environ, "MLPROV_REPORTS_DIR": str(tmp_path)}
-    for cmd in ([sys.executable, "-m", "mlprov"], [sys.executable, "-m", "generator"], [str(Path(sys.executable).parent / "mlprov")]):
+    for cmd in ([sys.executable, "-m", "mlprov"], [str(Path(sys.executable).parent / "mlprov")]):
         proc = subprocess.run([*cmd, "validate-config", PRO], cwd=REPO, capture_output=True, text=True, env=env, check=False)
         assert proc.returncode == 0, proc.stderr
         assert proc.stdout.strip().endswith("valid (professional / codecommit)")
@@ -139,7 +139,7 @@ def test_list_products_lists_every_variant_and_config(capsys: pytest.CaptureFixt
 
 
 def test_every_action_maps_to_the_module_that_defines_it() -> None:
-    from generator.commands import ACTIONS, load_command
+    from mlprov.commands import ACTIONS, load_command
 
     assert [c.name for c in load_commands().values()] == [a for a, _m in ACTIONS]
     for action, _module in ACTIONS:
@@ -152,14 +152,14 @@ def test_a_known_action_imports_only_its_own_module() -> None:
     import subprocess
     import sys
 
-    code = ("import sys; from generator.cli import build_parser; build_parser('validate-config'); "
-            "print(sorted(m for m in sys.modules if m.startswith('generator.commands.')))")
+    code = ("import sys; from mlprov.cli import build_parser; build_parser('validate-config'); "
+            "print(sorted(m for m in sys.modules if m.startswith('mlprov.commands.')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    assert out.strip() == "['generator.commands._common', 'generator.commands.validate_config']"
+    assert out.strip() == "['mlprov.commands._common', 'mlprov.commands.validate_config']"
 
 
 def test_an_actions_entry_naming_the_wrong_module_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    import generator.commands as commands
+    import mlprov.commands as commands
 
     monkeypatch.setattr(commands, "ACTIONS", (("render", "show_product"),))
     with pytest.raises(DuplicateCommandError, match="ACTIONS maps 'render' to module 'show_product', whose action is 'show-product'"):
@@ -167,7 +167,7 @@ def test_an_actions_entry_naming_the_wrong_module_is_refused(monkeypatch: pytest
 
 
 def test_action_of_skips_global_options() -> None:
-    from generator.cli import action_of
+    from mlprov.cli import action_of
 
     assert action_of(["--reports-dir", "r", "gate", "x"]) == "gate"
     assert action_of(["--reports-dir=r", "render", "--check"]) == "render"

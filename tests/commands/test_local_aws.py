@@ -20,7 +20,7 @@ STARTER = "startupco-dev-s002-us-east-1-fraud-detection-ml-s3"
 @pytest.mark.slow
 def test_serves_until_ctrl_c() -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-    proc = subprocess.Popen([sys.executable, "-m", "generator", "local-aws", "--port", "0", "--seed", STARTER], cwd=REPO, env=env,
+    proc = subprocess.Popen([sys.executable, "-m", "mlprov", "local-aws", "--port", "0", "--seed", STARTER], cwd=REPO, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         assert proc.stdout is not None

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 import yaml
+from mlprov.config.loader import load_product
+from mlprov.errors import ConfigErrors, ExitCode, UserError
 
-from generator.config.loader import load_product
-from generator.errors import ConfigErrors, ExitCode, UserError
 from tests.conftest import PRODUCTS, REPO
 
 PRO = REPO / "products" / "techcorp-prod-a001-us-west-2-customer-churn-ml-codecommit.yaml"

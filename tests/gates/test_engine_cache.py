@@ -9,12 +9,11 @@ from functools import partial
 from pathlib import Path
 
 import pytest
-
-from generator.gates import engine
-from generator.gates.model import Finding, Severity, Tool
-from generator.gates.targets import Target, resolve_targets
-from generator.gates.toolbase import ToolOutput
-from generator.paths import Repo
+from mlprov.gates import engine
+from mlprov.gates.model import Finding, Severity, Tool
+from mlprov.gates.targets import Target, resolve_targets
+from mlprov.gates.toolbase import ToolOutput
+from mlprov.paths import Repo
 
 A = "startupco-dev-s001-us-east-1-fraud-detection-ml-codecommit"
 B = "startupco-dev-s002-us-east-1-fraud-detection-ml-s3"

@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 import yaml
+from mlprov.cli import main
 
-from generator.cli import main
 from tests.gates.gate_fixtures import (
     BAD_PROPERTY,
     DROP_BUCKET_ENCRYPTION,

@@ -5,8 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from generator.cli import main
+from mlprov.cli import main
 
 NAME = "startupco-dev-s002-us-east-1-fraud-detection-ml-s3"
 

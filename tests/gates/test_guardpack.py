@@ -12,12 +12,12 @@ from typing import Any
 
 import pytest
 import yaml
+from mlprov.errors import UserError
+from mlprov.gates.guardbin import guard_binary
+from mlprov.gates.guardpack import GuardRule, load_pack, named_rules, rule_files
+from mlprov.gates.model import Severity
+from mlprov.policy.registry import schema
 
-from generator.errors import UserError
-from generator.gates.guardbin import guard_binary
-from generator.gates.guardpack import GuardRule, load_pack, named_rules, rule_files
-from generator.gates.model import Severity
-from generator.policy.registry import schema
 from tests.conftest import REPO
 
 TEMPLATES = sorted((REPO / "products").glob("*/template.yaml"))

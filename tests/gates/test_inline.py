@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from generator.gates.inline import inline_suppressions
-from generator.gates.model import Severity, Tool
-from generator.gates.targets import Target
+from mlprov.gates.inline import inline_suppressions
+from mlprov.gates.model import Severity, Tool
+from mlprov.gates.targets import Target
 
 TEMPLATE = """\
 Metadata:

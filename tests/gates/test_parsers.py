@@ -7,14 +7,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from mlprov.errors import UserError
+from mlprov.gates.cfnlint_tool import CfnLint
+from mlprov.gates.checkov_tool import Checkov
+from mlprov.gates.guard_tool import CfnGuard, RuleInfo, control_tower_index
+from mlprov.gates.model import Severity, Tool
+from mlprov.gates.targets import Target
+from mlprov.gates.toolbase import ToolOutput
 
-from generator.errors import UserError
-from generator.gates.cfnlint_tool import CfnLint
-from generator.gates.checkov_tool import Checkov
-from generator.gates.guard_tool import CfnGuard, RuleInfo, control_tower_index
-from generator.gates.model import Severity, Tool
-from generator.gates.targets import Target
-from generator.gates.toolbase import ToolOutput
 from tests.conftest import REPO
 
 CT_DIR = REPO / "node_modules" / "@cdklabs" / "cdk-validator-cfnguard" / "rules" / "control-tower" / "cfn-guard"

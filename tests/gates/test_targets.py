@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from mlprov.errors import UserError
+from mlprov.gates.targets import resolve_targets
+from mlprov.paths import Repo
 
-from generator.errors import UserError
-from generator.gates.targets import resolve_targets
-from generator.paths import Repo
 from tests.conftest import PRODUCTS
 
 NAME = "startupco-dev-s002-us-east-1-fraud-detection-ml-s3"

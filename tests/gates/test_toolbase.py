@@ -6,9 +6,8 @@ import os
 from pathlib import Path
 
 import pytest
-
-from generator.errors import UserError
-from generator.gates.toolbase import cached_version
+from mlprov.errors import UserError
+from mlprov.gates.toolbase import cached_version
 
 
 def tool(path: Path, version: str) -> Path:

@@ -6,10 +6,10 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from mlprov.errors import UserError
+from mlprov.gates.model import Finding, Severity, Tool
+from mlprov.gates.waivers import apply_waivers, load_waivers, unused_warnings
 
-from generator.errors import UserError
-from generator.gates.model import Finding, Severity, Tool
-from generator.gates.waivers import apply_waivers, load_waivers, unused_warnings
 from tests.conftest import REPO
 
 TODAY = dt.date(2026, 11, 25)

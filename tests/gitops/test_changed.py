@@ -7,9 +7,9 @@ from pathlib import Path
 
 import git
 import pytest
+from mlprov.errors import UserError
+from mlprov.gitops.changed import ALL, classify, detect
 
-from generator.errors import UserError
-from generator.gitops.changed import ALL, classify, detect
 from tests.gitops.cli_support import run_cli
 
 

@@ -6,13 +6,13 @@ import json
 from pathlib import Path
 
 import pytest
+from mlprov.aws.changeset import ChangeSet
+from mlprov.aws.plan import write_reports
+from mlprov.aws.preview import Preview, Row
+from mlprov.gitops.comment import DRIFT_MARKER, PLAN_MARKER, drift_issue, plan_comment
+from mlprov.gitops.identity import Identity
+from mlprov.gitops.review import write_record
 
-from generator.aws.changeset import ChangeSet
-from generator.aws.plan import write_reports
-from generator.aws.preview import Preview, Row
-from generator.gitops.comment import DRIFT_MARKER, PLAN_MARKER, drift_issue, plan_comment
-from generator.gitops.identity import Identity
-from generator.gitops.review import write_record
 from tests.gitops.cli_support import run_cli
 
 IDENT = Identity("a" * 64, "b" * 64, "2026-01-02T03:04:05.000000Z")

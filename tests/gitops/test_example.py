@@ -5,9 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from generator.gitops.comment import PLAN_MARKER
-from generator.gitops.example import produce
+from mlprov.gitops.comment import PLAN_MARKER
+from mlprov.gitops.example import produce
 
 REPO = Path(__file__).resolve().parents[2]
 TABLE = "| product | stack | type | add | modify | replace | remove | change set |"
@@ -26,4 +25,4 @@ def test_example_run_matches_the_committed_docs(tmp_path: Path) -> None:
     assert body.startswith(PLAN_MARKER + "\n## mlprov change preview\n")
     assert "3 product(s) previewed: **2** with changes, 1 without" in body and TABLE in body
     assert _shape(body) == _shape(committed)
-    assert "python -m generator.gitops.example --out docs/pr-comment-example.md" in docs
+    assert "python -m mlprov.gitops.example --out docs/pr-comment-example.md" in docs

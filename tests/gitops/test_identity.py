@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
-from generator.gitops.identity import NO_STACK, Identity, _iso, differences, parameters, parse_description
+from mlprov.gitops.identity import NO_STACK, Identity, _iso, differences, parameters, parse_description
 
 BASE = Identity("1" * 64, "2" * 64, "2026-05-01T10:00:00.000000Z")
 

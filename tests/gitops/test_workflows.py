@@ -13,9 +13,8 @@ from typing import Any
 
 import pytest
 import yaml
-
-from generator.commands import load_commands
-from generator.gitops.comment import DRIFT_MARKER, PLAN_MARKER
+from mlprov.commands import load_commands
+from mlprov.gitops.comment import DRIFT_MARKER, PLAN_MARKER
 
 REPO = Path(__file__).resolve().parents[2]
 WORKFLOWS = sorted((REPO / ".github" / "workflows").glob("*.yml"))
@@ -176,7 +175,7 @@ def test_dockerfile_is_minimal_and_well_formed() -> None:
     assert all(op != "RUN" for op, _ in instructions[last_user:])  # nothing runs as root after the switch
     assert instructions[-2:] == [("ENTRYPOINT", '["mlprov"]'), ("CMD", '["--help"]')]
     copied = [src for op, arg in instructions if op == "COPY" for src in arg.split()[:-1]]
-    assert copied == ["package.json", "package-lock.json", ".npmrc", "pyproject.toml", "README.md", "generator", "mlprov"]
+    assert copied == ["package.json", "package-lock.json", ".npmrc", "pyproject.toml", "README.md", "generator"]
     for src in copied:
         assert (REPO / src).exists(), src
     assert any(op == "RUN" and "npm ci" in arg for op, arg in instructions)

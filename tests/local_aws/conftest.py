@@ -8,8 +8,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-
-from generator.local_aws import LocalAws
+from mlprov.local_aws import LocalAws
 
 REGION = "eu-west-1"
 

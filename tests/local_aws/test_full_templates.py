@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 import yaml
+from mlprov.config.loader import load_product
+from mlprov.local_aws.fixtures import boto3_clients, point_at, seed
+from mlprov.render.engine import render
 
-from generator.config.loader import load_product
-from generator.local_aws.fixtures import boto3_clients, point_at, seed
-from generator.render.engine import render
 from tests.aws.cli_support import run_cli
 
 REPO = Path(__file__).resolve().parents[2]

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
+from mlprov.local_aws import apply_patches, register_models, registered_types
 
-from generator.local_aws import apply_patches, register_models, registered_types
 from tests.local_aws.conftest import outputs, physical, role, via_change_set
 
 POLICY = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "logs:PutLogEvents", "Resource": "*"}]}

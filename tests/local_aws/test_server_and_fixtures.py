@@ -10,13 +10,12 @@ from typing import Any
 
 import pytest
 import yaml
-
-from generator.aws import preflight
-from generator.aws.session import Aws, Target
-from generator.config.loader import load_product
-from generator.errors import UserError
-from generator.local_aws import LocalAws, dummy_credentials
-from generator.local_aws.fixtures import boto3_clients, point_at, seed
+from mlprov.aws import preflight
+from mlprov.aws.session import Aws, Target
+from mlprov.config.loader import load_product
+from mlprov.errors import UserError
+from mlprov.local_aws import LocalAws, dummy_credentials
+from mlprov.local_aws.fixtures import boto3_clients, point_at, seed
 
 REPO = Path(__file__).resolve().parents[2]
 EXISTING_SSM = "globalbank-prod-b003-eu-west-1-demand-forecasting-ml-codecommit-existing-ssm"

@@ -9,13 +9,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from mlprov.config.loader import load_product
+from mlprov.errors import UserError
+from mlprov.policy import actions, registry
+from mlprov.policy.deployer import NO_RESOURCE_SID, build_statements, stack_arns
+from mlprov.policy.documents import MANAGED_POLICY_LIMIT, deployer_documents, iam_size, pack
+from mlprov.render.engine import render
 
-from generator.config.loader import load_product
-from generator.errors import UserError
-from generator.policy import actions, registry
-from generator.policy.deployer import NO_RESOURCE_SID, build_statements, stack_arns
-from generator.policy.documents import MANAGED_POLICY_LIMIT, deployer_documents, iam_size, pack
-from generator.render.engine import render
 from tests.conftest import PRODUCTS
 
 

@@ -10,11 +10,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from mlprov.config.loader import load_product
+from mlprov.render import context, inventory
+from mlprov.render.engine import render
+from mlprov.render.renderings import expected, stale
 
-from generator.config.loader import load_product
-from generator.render import context, inventory
-from generator.render.engine import render
-from generator.render.renderings import expected, stale
 from tests.conftest import PRODUCTS, REPO
 
 REQUIRED_TAGS = {"mlprov:product", "mlprov:tier", "mlprov:environment", "mlprov:owner", "mlprov:cost-center", "mlprov:managed-by"}

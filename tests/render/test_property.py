@@ -11,11 +11,11 @@ from typing import Any
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from mlprov.config.loader import load_product, validate_data
+from mlprov.config.model import Product
+from mlprov.errors import ConfigErrors, ExitCode
+from mlprov.render.engine import render
 
-from generator.config.loader import load_product, validate_data
-from generator.config.model import Product
-from generator.errors import ConfigErrors, ExitCode
-from generator.render.engine import render
 from tests.conftest import REPO
 
 BASES = [

@@ -5,9 +5,8 @@ from __future__ import annotations
 import pytest
 import yaml
 from jinja2 import Environment, StrictUndefined, UndefinedError
-
-from generator.render.engine import environment
-from generator.render.quoting import UnquotedValueError, finalize, json_q, num, pad, q
+from mlprov.render.engine import environment
+from mlprov.render.quoting import UnquotedValueError, finalize, json_q, num, pad, q
 
 NASTY = [
     "x\nResources:\n  Evil:\n    Type: AWS::IAM::User",

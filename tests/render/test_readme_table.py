@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from generator.render.readme_table import BEGIN, END, markdown
+from mlprov.render.readme_table import BEGIN, END, markdown
+
 from tests.conftest import REPO
 
 
 def test_readme_resource_lists_match_the_inventory() -> None:
     text = (REPO / "README.md").read_text()
     start, end = text.index(BEGIN), text.index(END) + len(END)
-    assert text[start:end] == markdown(), "run: python -m generator.render.readme_table and paste into README.md"
+    assert text[start:end] == markdown(), "run: python -m mlprov.render.readme_table and paste into README.md"

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import pytest
-
-from generator import cli
+from mlprov import cli
 
 
 def run_cli(monkeypatch: pytest.MonkeyPatch, *argv: str) -> int:

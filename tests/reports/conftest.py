@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from mlprov.reports.changes import CREDENTIAL_ENV
 
-from generator.reports.changes import CREDENTIAL_ENV
 from tests.aws.conftest import endpoint, scratch  # noqa: F401 - the local AWS endpoint for the slow tests
 
 CHROMIUM = Path(os.environ.get("MLPROV_CHROMIUM", "/usr/bin/chromium"))

@@ -7,15 +7,14 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-
-from generator.aws.driftmodel import DELETED, DRIFTED, IN_SYNC, NOT_CHECKED, Difference, DriftReport, ResourceDrift
-from generator.aws.preview import Preview, Row
-from generator.config.loader import load_product
-from generator.config.model import Product
-from generator.gates.model import Finding, GateResult, Severity, Tool, Waiver
-from generator.render.engine import parse
-from generator.reports.changes import NO_STACK, NO_STACK_TEXT, SHOWN, PreviewState
-from generator.reports.review import Review
+from mlprov.aws.driftmodel import DELETED, DRIFTED, IN_SYNC, NOT_CHECKED, Difference, DriftReport, ResourceDrift
+from mlprov.aws.preview import Preview, Row
+from mlprov.config.loader import load_product
+from mlprov.config.model import Product
+from mlprov.gates.model import Finding, GateResult, Severity, Tool, Waiver
+from mlprov.render.engine import parse
+from mlprov.reports.changes import NO_STACK, NO_STACK_TEXT, SHOWN, PreviewState
+from mlprov.reports.review import Review
 
 REPO = Path(__file__).resolve().parents[2]
 STARTER = "startupco-dev-s001-us-east-1-fraud-detection-ml-codecommit"
@@ -63,7 +62,7 @@ def blocked_gate(product: str = ENTERPRISE) -> GateResult:
 
 def preview(rows: list[Row] | None = None, no_changes: bool = False, name: str = ENTERPRISE) -> PreviewState:
     p = Preview(name, product(name).names.stack, "UPDATE", rows or [], no_changes=no_changes)
-    from generator.aws.preview import summary_line
+    from mlprov.aws.preview import summary_line
 
     return PreviewState(SHOWN, summary_line(p), p)
 
@@ -91,7 +90,7 @@ def review(name: str = ENTERPRISE, gate: GateResult | None = None, note: str = "
 
 def marked_up_repo(root: Path) -> Path:
     """A copy of the starter product whose description carries markup, rendered and committed."""
-    from generator.render import renderings
+    from mlprov.render import renderings
 
     (root / "products").mkdir(parents=True, exist_ok=True)
     data = yaml.safe_load((REPO / "products" / f"{STARTER}.yaml").read_text())

@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from mlprov.reports import gate
 
-from generator.reports import gate
 from tests.aws.conftest import client, install, write_template
 from tests.reports.browse import screenshot, visit
 from tests.reports.cli_support import run_cli

@@ -7,9 +7,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from mlprov.reports import drift_html
+from mlprov.reports.review import write
 
-from generator.reports import drift_html
-from generator.reports.review import write
 from tests.reports.browse import screenshot, visit
 from tests.reports.support import (
     ENTERPRISE,

@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 
 import pytest
+from mlprov.reports import changes, drift_html
+from mlprov.reports.changes import NOT_REQUESTED, fetch, requested
 
-from generator.reports import changes, drift_html
-from generator.reports.changes import NOT_REQUESTED, fetch, requested
 from tests.reports.htmlparse import read
 from tests.reports.support import SCRIPT, STARTER, drift_report, product, template
 
@@ -30,7 +30,7 @@ def test_no_preview_wins_and_nothing_is_called(monkeypatch: pytest.MonkeyPatch) 
     def boom(*_a: object) -> None:
         raise AssertionError("AWS must not be asked")
 
-    monkeypatch.setattr("generator.aws.session.connect", boom)
+    monkeypatch.setattr("mlprov.aws.session.connect", boom)
     state = fetch(_args(endpoint_url="http://127.0.0.1:9", no_preview=True), product(STARTER), "", template(STARTER))
     assert (state.status, state.message, state.preview, state.data_loss) == (NOT_REQUESTED, "preview skipped (--no-preview)", None, [])
     state = fetch(_args(), product(STARTER), "", template(STARTER))
@@ -66,10 +66,10 @@ def test_in_sync_report_is_green() -> None:
 
 def test_an_aws_failure_becomes_a_failed_preview_that_blocks(monkeypatch: pytest.MonkeyPatch) -> None:
     from botocore.stub import Stubber
+    from mlprov.aws.session import Aws, Target
+    from mlprov.reports.changes import FAILED
+    from mlprov.reports.verdict import BLOCKED, decide
 
-    from generator.aws.session import Aws, Target
-    from generator.reports.changes import FAILED
-    from generator.reports.verdict import BLOCKED, decide
     from tests.reports.support import TODAY, clean_gate
 
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
@@ -77,7 +77,7 @@ def test_an_aws_failure_becomes_a_failed_preview_that_blocks(monkeypatch: pytest
     aws = Aws(Target(region="us-east-1", endpoint_url="http://127.0.0.1:9"))
     stub = Stubber(aws.cfn)
     stub.add_client_error("describe_stacks", service_error_code="AccessDenied", service_message="not allowed", http_status_code=403)
-    monkeypatch.setattr("generator.aws.session.connect", lambda _args, _product: aws)
+    monkeypatch.setattr("mlprov.aws.session.connect", lambda _args, _product: aws)
     with stub:
         state = fetch(_args(endpoint_url="http://127.0.0.1:9"), product(STARTER), "", template(STARTER))
     assert state.status == FAILED

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from generator.reports.graph import GAP_X, MARGIN, NODE_H, edges_of, layout
-from generator.reports.intrinsics import references, short
+from mlprov.reports.graph import GAP_X, MARGIN, NODE_H, edges_of, layout
+from mlprov.reports.intrinsics import references, short
+
 from tests.reports.support import ENTERPRISE, STARTER, template
 
 

@@ -16,7 +16,7 @@ from tests.reports.support import REPO, STARTER
 @pytest.mark.slow
 def test_shipped_starter_example_is_ready_with_the_real_gate(monkeypatch: pytest.MonkeyPatch,
                                                               capsys: pytest.CaptureFixture[str]) -> None:
-    if importlib.util.find_spec("generator.gates.engine") is None:
+    if importlib.util.find_spec("mlprov.gates.engine") is None:
         pytest.skip("the gate engine (generator/gates/engine.py) is not in this checkout")
     monkeypatch.setenv("MLPROV_ROOT", str(REPO))
     assert run_cli(monkeypatch, "create-review-report", STARTER) == 0

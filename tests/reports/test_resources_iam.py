@@ -6,10 +6,10 @@ import json
 from pathlib import Path
 
 import pytest
+from mlprov.errors import UserError
+from mlprov.reports import iam
+from mlprov.reports.resources import NONE, grouped, row
 
-from generator.errors import UserError
-from generator.reports import iam
-from generator.reports.resources import NONE, grouped, row
 from tests.reports.support import ENTERPRISE, PROFESSIONAL, REPO, STARTER, template
 
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 import yaml
+from mlprov.gates.model import GateResult
+from mlprov.reports import gate
 
-from generator.gates.model import GateResult
-from generator.reports import gate
 from tests.reports.cli_support import run_cli
 from tests.reports.htmlparse import read
 from tests.reports.support import ENTERPRISE, STARTER, blocked_gate, clean_gate
@@ -70,7 +70,7 @@ def test_engine_runner_follows_the_engine_module(monkeypatch: pytest.MonkeyPatch
     import sys
     import types
 
-    fake = types.ModuleType("generator.gates.engine")
+    fake = types.ModuleType("mlprov.gates.engine")
     seen: list[tuple[object, list[Path], bool]] = []
 
     def run_gate(repo: object, configs: list[Path], use_cache: bool = True) -> GateResult:
@@ -78,14 +78,14 @@ def test_engine_runner_follows_the_engine_module(monkeypatch: pytest.MonkeyPatch
         return clean_gate(STARTER)
 
     fake.run_gate = run_gate  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "generator.gates.engine", fake)
+    monkeypatch.setitem(sys.modules, "mlprov.gates.engine", fake)
     runner = gate.engine_runner()
     assert runner is not None
     from tests.reports.support import product
 
     result = runner(product(STARTER))
     assert result.products == [STARTER] and seen[0][1] == [product(STARTER).path] and seen[0][2] is True
-    monkeypatch.setitem(sys.modules, "generator.gates.engine", types.ModuleType("generator.gates.engine"))
+    monkeypatch.setitem(sys.modules, "mlprov.gates.engine", types.ModuleType("mlprov.gates.engine"))
     assert gate.engine_runner() is None
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from jinja2 import StrictUndefined
+from mlprov.reports import graph
+from mlprov.reports.environment import environment
+from mlprov.reports.review import html, write
 
-from generator.reports import graph
-from generator.reports.environment import environment
-from generator.reports.review import html, write
 from tests.reports.htmlparse import read
 from tests.reports.support import (
     ENTERPRISE,
@@ -136,7 +136,8 @@ def test_waivers_in_force_are_those_covering_the_product_with_expired_ones_flagg
     from dataclasses import replace
     from datetime import date
 
-    from generator.reports.review import in_force
+    from mlprov.reports.review import in_force
+
     from tests.reports.support import TODAY, product
 
     gate = clean_gate()

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from generator.gates.model import GateResult
-from generator.reports.changes import FAILED, NOT_REQUESTED, NOT_REQUESTED_TEXT, PreviewState
-from generator.reports.verdict import BLOCKED, READY, UNKNOWN, decide
+from mlprov.gates.model import GateResult
+from mlprov.reports.changes import FAILED, NOT_REQUESTED, NOT_REQUESTED_TEXT, PreviewState
+from mlprov.reports.verdict import BLOCKED, READY, UNKNOWN, decide
+
 from tests.reports.support import NO_STACK_STATE, TODAY, blocked_gate, clean_gate, data_loss_preview, preview, waiver
 
 NOT_ASKED = PreviewState(NOT_REQUESTED, NOT_REQUESTED_TEXT)

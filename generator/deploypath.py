@@ -1,0 +1,41 @@
+"""Names shared by the deploy path outside a product's stack: the principals, the template bucket, the stack tags.
+
+One place for the conventions that the access policies, the bootstrap stacks, the forecast, the deploy and the
+accounts file must agree on. Everything here is derived from a config's values; nothing calls AWS.
+
+- Per account (made once by an administrator with ``mlprov bootstrap``): the deploy, plan and drift roles
+  (``/mlprov/mlprov-deploy`` ...) that CI assumes, and the bucket that holds templates over the 51,200-byte
+  inline limit (``mlprov-templates-<account>-<region>``, one per region).
+- Per product: the CloudFormation service role (``/mlprov/<prefix>-cfn``) that every change set names as its
+  ``RoleARN``; it holds the permissions on the product's resources, the deploy role only passes it.
+"""
+
+from __future__ import annotations
+
+from mlprov.config.names import LIMITS, fit
+
+ROLE_PATH = "/mlprov/"
+PRODUCT_TAG = "mlprov:product"
+# Set by test-deploy on the copy's stack (value: the product's stack name); delete-product --stack-name checks it.
+TEST_OF_TAG = "mlprov:test-of"
+# Account-level principals, by the kind create-policy --json reports.
+ACCOUNT_ROLES = {"deployer": "mlprov-deploy", "plan": "mlprov-plan", "drift": "mlprov-drift"}
+
+
+def template_bucket_name(account_id: str, region: str) -> str:
+    """The bootstrap's bucket for templates passed by ``TemplateURL`` (and seed archives)."""
+    return fit(f"mlprov-templates-{account_id}-{region}", LIMITS["s3"])
+
+
+def service_role_name(stack_name: str) -> str:
+    """The product's CloudFormation service role (a test copy uses its product's role)."""
+    return fit(f"{stack_name}-cfn", LIMITS["iam"])
+
+
+def role_arn(account_id: str, role_name: str, partition: str = "aws") -> str:
+    return f"arn:{partition}:iam::{account_id}:role{ROLE_PATH}{role_name}"
+
+
+def account_role_arn(account_id: str, kind: str, partition: str = "aws") -> str:
+    """ARN of the account's deploy / plan / drift role (``kind`` as in ``ACCOUNT_ROLES``)."""
+    return role_arn(account_id, ACCOUNT_ROLES[kind], partition)

@@ -1,7 +1,0 @@
-"""``python -m mlprov`` runs the ``mlprov`` command line."""
-
-from __future__ import annotations
-
-from generator.cli import main
-
-raise SystemExit(main())
