@@ -23,3 +23,16 @@ def repo_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     shutil.copytree(REPO / "products", tmp_path / "products")
     monkeypatch.setenv("MLPROV_ROOT", str(tmp_path))
     return tmp_path
+
+
+@pytest.fixture(autouse=True)
+def _gate_clean_unless_told(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """deploy-product consults the gate (cfn-lint, cfn-guard, checkov: seconds per product). Tests of the deploy path
+    get an injected clean verdict; tests of the gate itself run it for real (tests/gates), and tests of the
+    deploy's gate rule inject their own runner (tests/aws/test_operations.py)."""
+    if request.node.get_closest_marker("real_gate"):
+        return
+    from mlprov.commands import _gate_check
+    from mlprov.gates.model import GateResult
+
+    monkeypatch.setattr(_gate_check, "gate_runner", lambda: lambda product: GateResult(products=[product.name]))

@@ -1,13 +1,19 @@
-"""Deploy through a change set: preview, confirmation, execute, wait, protect, verify the SSM outputs."""
+"""Deploy through a change set: preview, confirmation, execute, wait, verify the SSM outputs.
+
+Protections are an invariant, not a success-path step: everything done on the stack runs inside
+:func:`mlprov.aws.protect.guarded`, whose ``finally`` (KeyboardInterrupt included) asserts the stack policy and,
+for prod, termination protection, and undoes a ``--allow-data-loss`` override. Ctrl-C prints the stack's state
+and what to run next (:mod:`mlprov.aws.recovery`)."""
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from mlprov.aws import changeset, outputs, preflight, stack, stackpolicy
+from mlprov.aws import audit, changeset, outputs, preflight, protect, recovery, stack
 from mlprov.aws.plan import plan, rollback_complete_error, write_reports
 from mlprov.aws.preview import Preview, table
 from mlprov.aws.session import Aws
@@ -44,21 +50,27 @@ class Options:
     create_only: bool = False  # test-deploy: the stack must not exist yet
     confirm: Callable[[str], bool] | None = None  # None: no terminal to ask on
     wait_timeout: float = 3600.0
+    skip_gate: bool = False
+    reviewed: bool = False
+    notes: list[str] = field(default_factory=list)  # shown under the preview (e.g. a skipped gate)
 
 
-def exists_error(stack_name: str) -> UserError:
+def exists_error(product: Product) -> UserError:
+    """create_only (test-deploy) found the stack: the hint names that exact stack, never the product's own."""
+    name = product.names.stack
     return UserError(
-        f"stack {stack_name} already exists",
-        hint="preview an update with `mlprov show-changes CONFIG`, or remove it with `mlprov delete-product CONFIG --force`",
+        f"stack {name} already exists",
+        hint=f"remove it with `mlprov delete-product {product.path} --stack-name {name} --force`, "
+             "or test-deploy with another --suffix",
     )
 
 
 def _settle(aws: Aws, product: Product, opts: Options, poller: Poller, out: TextIO) -> dict[str, Any] | None:
-    """The stack once nothing runs on it; a ROLLBACK_COMPLETE stack deleted when forced."""
+    """The stack once nothing runs on it; a ROLLBACK_COMPLETE stack deleted when forced; stuck states explained."""
     name = product.names.stack
     current = stack.describe(aws.cfn, name)
     if current is not None and opts.create_only:
-        raise exists_error(name)
+        raise exists_error(product)
     if current is not None and stack.in_progress(current["StackStatus"]):
         print(f"stack {name}: another operation is in progress ({current['StackStatus']}); waiting for it", file=out)
         try:
@@ -67,6 +79,11 @@ def _settle(aws: Aws, product: Product, opts: Options, poller: Poller, out: Text
             raise FindingsError(f"stack {name}: another operation is still in progress; refusing to start a second one",
                                 hint="rerun when it has finished") from exc
         current = stack.describe(aws.cfn, name)
+    if current is not None and current["StackStatus"] in recovery.STUCK:
+        raise recovery.stuck_error(aws.cfn, name, current["StackStatus"], aws.target.region, str(product.path))
+    if current is not None and current["StackStatus"] == "REVIEW_IN_PROGRESS":
+        what, _fix = recovery.explain(aws.cfn, name, "REVIEW_IN_PROGRESS", aws.target.region, str(product.path))
+        print(f"{what}: creating it with a new change set", file=out)
     if current is not None and current["StackStatus"] == "ROLLBACK_COMPLETE":
         if not opts.force:
             raise rollback_complete_error(name)
@@ -81,19 +98,71 @@ Planner = Callable[[Aws, Product, str, dict[str, Any], Poller], tuple[changeset.
 
 
 def deploy(aws: Aws, product: Product, text: str, template: dict[str, Any], *, opts: Options, out: TextIO,
-           reports_dir: Path, planner: Planner | None = None) -> int:
+           reports_dir: Path, planner: Planner | None = None, err: TextIO | None = None) -> int:
     """``planner``: where the change set comes from (default: a new one; ``--reviewed``: the one kept at review)."""
+    err = err or sys.stderr
     name = product.names.stack
     poller = Poller(local=aws.target.is_local, timeout=opts.wait_timeout)
-    _settle(aws, product, opts, poller, out)
-    preflight.check(aws, product)
-    cs, preview = (planner or plan)(aws, product, text, template, poller)
-    md, _js = write_reports(preview, reports_dir)
+    record = audit.start(aws, name, opts)
+    try:
+        _settle(aws, product, opts, poller, out)
+        preflight.check(aws, product)
+        guard = protect.Protections(name, template, str(product.config["environment"]),
+                                    aws.client("cloudformation", optional=True))
+        run = _Run(aws, product, text, template, opts, out, err, reports_dir, planner or plan, poller, guard, record)
+        with protect.guarded(aws.cfn, guard, out, err):
+            code = _run(run)
+        if code == 0:
+            _verify(aws, product, out)
+        record.outcome = record.outcome or ("ok" if code == 0 else f"exit {code}")
+        return code
+    except KeyboardInterrupt:
+        record.outcome = "interrupted (Ctrl-C)"
+        for line in recovery.interrupted_lines(aws.cfn, name, aws.target.region, str(product.path)):
+            print(line, file=err)
+        raise
+    except MlprovError as exc:
+        record.outcome = f"failed (exit {int(exc.exit_code)}): {exc.message}"
+        raise
+    except BaseException as exc:
+        record.outcome = f"failed: {type(exc).__name__}"
+        raise
+    finally:
+        audit.log(record)
+
+
+@dataclass
+class _Run:
+    """Everything one deploy works with."""
+
+    aws: Aws
+    product: Product
+    text: str
+    template: dict[str, Any]
+    opts: Options
+    out: TextIO
+    err: TextIO
+    reports_dir: Path
+    planner: Planner
+    poller: Poller
+    guard: protect.Protections
+    record: audit.Record
+
+
+def _run(r: _Run) -> int:
+    """Plan, preview, refuse or confirm, execute, wait (inside the caller's protections guard)."""
+    aws, product, opts, out, record = r.aws, r.product, r.opts, r.out, r.record
+    name = product.names.stack
+    cs, preview = r.planner(aws, product, r.text, r.template, r.poller)
+    record.note_plan(cs, preview)
+    md, _js = write_reports(preview, r.reports_dir)
     print(table(preview), file=out)
+    for note in opts.notes:
+        print(note, file=out)
     print(f"preview written to {md}", file=out)
     if preview.no_changes:
         print(f"no changes: stack {name} is up to date", file=out)
-        _verify(aws, product, out)
+        record.outcome = "no changes"
         return 0
     if preview.data_loss and not opts.allow_data_loss:
         changeset.delete(aws.cfn, cs)
@@ -110,33 +179,49 @@ def deploy(aws: Aws, product: Product, text: str, template: dict[str, Any], *, o
             print("cancelled: nothing was changed", file=out)
             return 1
     if preview.data_loss and cs.change_type == "UPDATE":
-        aws.cfn.set_stack_policy(StackName=name, StackPolicyBody=stackpolicy.ALLOW_ALL)
+        protect.begin_data_loss_override(aws.cfn, r.guard, r.err)  # undone by guarded()'s finally
     seen = stack.event_ids(aws.cfn, name)
     print(f"executing change set on {name}", file=out)
+    record.executed = True
+    _execute(aws, product, cs, seen)
+    status = stack.wait(aws.cfn, name, r.poller, out, seen)
+    if status not in DONE:
+        raise _failed(aws, product, status, seen)
+    print(f"stack {name}: {status}", file=out)
+    return 0
+
+
+def _execute(aws: Aws, product: Product, cs: changeset.ChangeSet, seen: set[str]) -> None:
     from botocore.exceptions import ClientError  # noqa: PLC0415
 
+    name = product.names.stack
     try:
         aws.cfn.execute_change_set(ChangeSetName=cs.id, StackName=name)
     except ClientError as exc:  # some endpoints (moto) run the change set synchronously and fail right here
-        err = exc.response.get("Error", {})
+        code_msg = exc.response.get("Error", {})
         current = stack.describe_any(aws.cfn, name)
         status = current["StackStatus"] if current else "gone"
         failed = stack.failed_events(aws.cfn, name, seen) if current else []
         raise DeployFailed(f"deploy of {name} failed: stack is {status}",
-                           [*failed, f"ExecuteChangeSet: {err.get('Code')}: {err.get('Message')}"],
-                           hint="fix the cause above and deploy again") from exc
-    status = stack.wait(aws.cfn, name, poller, out, seen)
-    if status not in DONE:
-        failed = stack.failed_events(aws.cfn, name, seen) or ["no failed resource events recorded"]
-        raise DeployFailed(f"deploy of {name} failed: stack is {status}", failed,
-                           hint="fix the cause above and deploy again" if status != "ROLLBACK_COMPLETE" else
-                           "the creation was rolled back; `mlprov deploy-product CONFIG --force` deletes and recreates it")
-    print(f"stack {name}: {status}", file=out)
-    for line in stackpolicy.apply(aws.cfn, name, template, str(product.config["environment"]),
-                                        aws.client("cloudformation", optional=True)):
-        print(line, file=out)
-    _verify(aws, product, out)
-    return 0
+                           [*failed, f"ExecuteChangeSet: {code_msg.get('Code')}: {code_msg.get('Message')}"],
+                           hint=_failed_hint(aws, product, status)) from exc
+
+
+def _failed(aws: Aws, product: Product, status: str, seen: set[str]) -> DeployFailed:
+    name = product.names.stack
+    failed = stack.failed_events(aws.cfn, name, seen) or ["no failed resource events recorded"]
+    return DeployFailed(f"deploy of {name} failed: stack is {status}", failed, hint=_failed_hint(aws, product, status))
+
+
+def _failed_hint(aws: Aws, product: Product, status: str) -> str:
+    name, config = product.names.stack, str(product.path)
+    if status in recovery.STUCK:
+        return recovery.explain(aws.cfn, name, status, aws.target.region, config)[1]
+    if product.test_suffix:  # never a command that could reach the product's own stack
+        return f"fix the cause above; remove this test copy with `mlprov delete-product {config} --stack-name {name} --force`"
+    if status == "ROLLBACK_COMPLETE":
+        return f"the creation was rolled back; `mlprov deploy-product {config} --force` deletes and recreates it"
+    return "fix the cause above and deploy again"
 
 
 def _verify(aws: Aws, product: Product, out: TextIO) -> None:

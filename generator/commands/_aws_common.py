@@ -10,16 +10,22 @@ from typing import Any
 from mlprov.config.model import Product
 from mlprov.errors import UserError
 from mlprov.paths import find_repo, template_path
-from mlprov.render.engine import parse
+from mlprov.render.engine import parse, render
 
 
 def committed_template(product: Product) -> tuple[str, dict[str, Any]]:
-    """The committed rendering that a deploy sends (GitOps: what was reviewed is what is deployed)."""
+    """The committed rendering that a deploy sends (GitOps: what was reviewed is what is deployed), refused when it
+    is stale: its content must equal what ``mlprov render`` writes for the config now (one rule for show-changes,
+    deploy-product, test-deploy and validate-prov-template). Formatting alone is ``render --check``'s business."""
     path = template_path(product.path)
     if not path.is_file():
         raise UserError(f"{path}: template missing", hint=f"run `mlprov create-prov-template {product.path}` first")
     text = path.read_text(encoding="utf-8")
-    return text, parse(text)
+    committed = parse(text)
+    if committed != render(product)[1]:
+        raise UserError(f"{path}: stale rendering: it differs from what `mlprov render {product.path}` writes now",
+                        hint=f"run `mlprov render {product.path}`, review and commit the result, then rerun")
+    return text, committed
 
 
 def reports_dir(args: argparse.Namespace) -> Path:

@@ -1,4 +1,5 @@
-"""``deploy-product CONFIG [--force] [--allow-data-loss] [--reviewed]``: deploy the committed template through a change set."""
+"""``deploy-product CONFIG [--force] [--allow-data-loss] [--reviewed] [--skip-gate]``: deploy the committed template
+through a change set; refused when the rendering is stale or the gate has open findings (unless --skip-gate)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from mlprov.aws.session import add_aws_options, connect
 from mlprov.commands import Command
 from mlprov.commands._aws_common import add_force, committed_template, reports_dir, terminal_confirm
 from mlprov.commands._common import add_config_argument, product
+from mlprov.commands._gate_check import require_clean_gate
 from mlprov.gitops import review
 
 
@@ -21,6 +23,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--reviewed", action="store_true",
                         help="execute only the change set kept by `show-changes --review` for exactly this template, "
                              "parameters and stack state; otherwise keep a new preview and exit 1")
+    parser.add_argument("--skip-gate", action="store_true",
+                        help="deploy even with open gate findings (logged in the action log and shown in the preview)")
     parser.add_argument("--wait-timeout", type=float, default=3600.0, help="seconds to wait for the stack (default 3600)")
     add_aws_options(parser)
 
@@ -28,8 +32,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     prod = product(args.config)
     text, template = committed_template(prod)
+    notes = require_clean_gate(prod, args.skip_gate)
     confirm = _reviewed_ok if args.reviewed else terminal_confirm()
-    opts = Options(force=args.force, allow_data_loss=args.allow_data_loss, confirm=confirm, wait_timeout=args.wait_timeout)
+    opts = Options(force=args.force, allow_data_loss=args.allow_data_loss, confirm=confirm, wait_timeout=args.wait_timeout,
+                   skip_gate=args.skip_gate, reviewed=args.reviewed, notes=notes)
     planner = review.reviewed_planner(reports_dir(args), sys.stdout, review.ci_commit()) if args.reviewed else None
     return deploy(connect(args, prod), prod, text, template, opts=opts, out=sys.stdout, reports_dir=reports_dir(args),
                   planner=planner)

@@ -1,4 +1,5 @@
-"""``show-changes CONFIG``: a change-set preview against the deployed stack, never executed."""
+"""``show-changes CONFIG``: a change-set preview against the deployed stack, never executed; a stale rendering is
+refused (exit 2), as by deploy-product."""
 
 from __future__ import annotations
 

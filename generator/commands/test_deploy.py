@@ -1,4 +1,5 @@
-"""``test-deploy CONFIG``: deploy an isolated copy (``-t<6 hex>`` on stack and resource names); print its name."""
+"""``test-deploy CONFIG``: deploy an isolated copy (``-t<6 hex>`` on stack and resource names, stack tag
+``mlprov:test-of`` = the product's stack); print its name and the exact command that removes it."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import sys
 from mlprov.aws.deploy import Options, deploy
 from mlprov.aws.session import add_aws_options, connect
 from mlprov.commands import Command
-from mlprov.commands._aws_common import reports_dir
+from mlprov.commands._aws_common import committed_template, reports_dir
 from mlprov.commands._common import add_config_argument, product
 from mlprov.errors import UserError
 from mlprov.render.engine import render
@@ -31,12 +32,14 @@ def run(args: argparse.Namespace) -> int:
     suffix = args.suffix or new_suffix()
     if not re.fullmatch(r"t[0-9a-f]{6}", suffix):
         raise UserError(f"--suffix {suffix!r}: expected 't' and 6 lowercase hex digits, e.g. t1a2b3c")
+    committed_template(base)  # the same rule as deploy-product: a stale rendering is refused
     prod = base.for_test(suffix)
     text, template = render(prod)
+    remove = f"remove it with: mlprov delete-product {base.path} --stack-name {prod.names.stack} --force"
     code = deploy(connect(args, prod), prod, text, template, opts=Options(force=True, create_only=True),
-                  out=sys.stdout, reports_dir=reports_dir(args))
+                  out=sys.stdout, reports_dir=reports_dir(args))  # its failure hints name the copy (--stack-name)
     print(f"test stack: {prod.names.stack}")
-    print(f"remove it with: mlprov delete-product {base.path} --stack-name {prod.names.stack} --force")
+    print(remove)
     return code
 
 

@@ -9,6 +9,7 @@ from typing import Any
 from mlprov import __version__
 from mlprov.config.names import Names
 from mlprov.config.regions import partition, region_code
+from mlprov.deploypath import TEST_OF_TAG
 
 MANAGED_BY = "ml-provisioner"
 
@@ -112,6 +113,8 @@ class Product:
                 "mlprov:managed-by": MANAGED_BY,
             }
         )
+        if self.test_suffix:  # what the copy is, not its name's shape: delete-product --stack-name checks it
+            tags[TEST_OF_TAG] = replace(self, test_suffix=None).prefix
         return tags
 
     @property

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import http.server
 import io
+import json
 import threading
 import urllib.error
 import urllib.request
@@ -47,6 +48,7 @@ def test_change_set_that_fails_to_create(scratch: Path, tmp_path: Path) -> None:
     stub.add_response("describe_change_set", {"Status": "FAILED", "StatusReason": reason, "ChangeSetName": "x", "StackName": STACK})
     stub.add_response("delete_change_set", {})
     stub.add_response("describe_stacks", {"Stacks": []})
+    stub.add_client_error("describe_stacks", "ValidationError", f"Stack with id {STACK} does not exist")  # protections
     with pytest.raises(AwsError) as err:
         deploy(aws, product, "{}", {"Resources": {}}, opts=Options(force=True), out=io.StringIO(), reports_dir=tmp_path)
     assert err.value.lines() == [
@@ -56,19 +58,23 @@ def test_change_set_that_fails_to_create(scratch: Path, tmp_path: Path) -> None:
     stub.assert_no_pending_responses()
 
 
-def test_resource_that_fails_on_execute(endpoint: str, scratch: Path, monkeypatch: pytest.MonkeyPatch,
-                                        capsys: pytest.CaptureFixture[str]) -> None:
+def test_resource_that_fails_on_execute(endpoint: str, scratch: Path, tmp_path: Path) -> None:
+    # A template no config renders (the CLI refuses it as stale): through the library, as a broken engine would.
     config = install(scratch, STARTER, {"app_id": "s901"}, as_name=STARTER.replace("s001", "s901"))
+    product = load_product(config)
 
     def bad_bucket(t: dict[str, Any]) -> None:
         t["Resources"]["BrokenBucket"] = {"Type": "AWS::S3::Bucket", "Properties": {"BucketName": "x"}}
 
-    write_template(config, bad_bucket)
-    assert run_cli(monkeypatch, "deploy-product", str(config), "--force", "--endpoint-url", endpoint) == 3
-    err = capsys.readouterr().err.splitlines()
-    assert err[0].startswith("deploy of startupco-dev-s901-use1-fraud-detection-ml failed: stack is ")
-    assert "  ExecuteChangeSet: InvalidBucketName: The specified bucket is not valid." in err
-    assert err[-1] == "hint: fix the cause above and deploy again"
+    template = write_template(config, bad_bucket)
+    aws = Aws(Target(region="us-east-1", endpoint_url=endpoint))
+    with pytest.raises(AwsError) as err:
+        deploy(aws, product, json.dumps(template), template, opts=Options(force=True), out=io.StringIO(),
+               reports_dir=tmp_path, err=io.StringIO())
+    lines = err.value.lines()
+    assert lines[0].startswith("deploy of startupco-dev-s901-use1-fraud-detection-ml failed: stack is ")
+    assert "  ExecuteChangeSet: InvalidBucketName: The specified bucket is not valid." in lines
+    assert lines[-1] == "hint: fix the cause above and deploy again"
 
 
 class _Throttler(http.server.BaseHTTPRequestHandler):
@@ -148,6 +154,7 @@ def test_rollback_complete_with_force_deletes_then_recreates(scratch: Path, tmp_
     stub.add_client_error("describe_stacks", "ValidationError", f"Stack with id {STACK} does not exist")
     stub.add_client_error("describe_stacks", "ValidationError", f"Stack with id {STACK} does not exist")
     stub.add_client_error("create_change_set", "ValidationError", "stop here")
+    stub.add_client_error("describe_stacks", "ValidationError", f"Stack with id {STACK} does not exist")  # protections
     out = io.StringIO()
     with pytest.raises(AwsError, match="the change set could not be created: stop here"):
         deploy(aws, product, "{}", {"Resources": {}}, opts=Options(force=True), out=out, reports_dir=tmp_path)
@@ -212,9 +219,10 @@ def test_test_deploy_coexists_with_the_product(endpoint: str, scratch: Path, mon
     assert ssm.get_parameter(Name=f"/mlprov/{real}/ModelPackageGroupArn")
     # the same suffix again: the stack exists
     assert run_cli(monkeypatch, "test-deploy", str(config), "--suffix", "t0a1b2c", *aws) == 2
-    assert capsys.readouterr().err.splitlines() == [
+    assert capsys.readouterr().err.splitlines() == [  # the hint names the copy, never the product's own stack
         f"stack {real}-t0a1b2c already exists",
-        "hint: preview an update with `mlprov show-changes CONFIG`, or remove it with `mlprov delete-product CONFIG --force`",
+        f"hint: remove it with `mlprov delete-product {config} --stack-name {real}-t0a1b2c --force`, "
+        "or test-deploy with another --suffix",
     ]
     assert run_cli(monkeypatch, "delete-product", str(config), "--stack-name", "someone-elses-stack", "--force", *aws) == 2
     assert run_cli(monkeypatch, "delete-product", str(config), "--stack-name", f"{real}-t0a1b2c", "--force", *aws) == 0
