@@ -81,9 +81,14 @@ def _settle(aws: Aws, product: Product, opts: Options, poller: Poller, out: Text
         current = stack.describe(aws.cfn, name)
     if current is not None and current["StackStatus"] in recovery.STUCK:
         raise recovery.stuck_error(aws.cfn, name, current["StackStatus"], aws.target.region, str(product.path))
-    if current is not None and current["StackStatus"] == "REVIEW_IN_PROGRESS":
+    if current is not None and current["StackStatus"] == "REVIEW_IN_PROGRESS" and not opts.reviewed:
+        # Deleting a REVIEW_IN_PROGRESS stack removes only its unexecuted change sets (it has no resources);
+        # --reviewed keeps it: the change set kept at review for a new stack lives there.
         what, _fix = recovery.explain(aws.cfn, name, "REVIEW_IN_PROGRESS", aws.target.region, str(product.path))
-        print(f"{what}: creating it with a new change set", file=out)
+        print(f"{what}: deleting it to create the stack from a new change set", file=out)
+        aws.cfn.delete_stack(StackName=current.get("StackId", name))
+        stack.wait(aws.cfn, current.get("StackId", name), poller, out, stack.event_ids(aws.cfn, name))
+        current = None
     if current is not None and current["StackStatus"] == "ROLLBACK_COMPLETE":
         if not opts.force:
             raise rollback_complete_error(name)
