@@ -15,12 +15,14 @@ AWS sources:
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
 from botocore.exceptions import BotoCoreError, ClientError
+from mlprov.actionlog import LOGGER_NAME
 from mlprov.aws import stack, stackpolicy
 
 # Statuses in which there is nothing to protect (no resources) or nothing may be set: the stack must be deleted.
@@ -107,8 +109,8 @@ def begin_data_loss_override(cfn: Any, p: Protections, err: TextIO) -> None:
     """Allow-all while the change set that replaces stateful resources runs; :func:`guarded` undoes it."""
     p.override_active = True  # first: an interruption of the call below still restores and reports
     cfn.set_stack_policy(StackName=p.stack_name, StackPolicyBody=stackpolicy.ALLOW_ALL)
-    print(f"stack policy of {p.stack_name}: allow-all for this change set (--allow-data-loss); "
-          "it is restored when the deploy ends, whatever happens", file=err)
+    _say(f"stack policy of {p.stack_name}: allow-all for this change set (--allow-data-loss); "
+         "it is restored when the deploy ends, whatever happens", err)
 
 
 @contextmanager
@@ -121,8 +123,14 @@ def guarded(cfn: Any, p: Protections, out: TextIO, err: TextIO) -> Iterator[Prot
         if p.override_active:
             state = _policy_state(cfn, p.stack_name, stackpolicy.document(logical_ids(cfn, p)))
             if state == "as expected":
-                print(f"stack policy of {p.stack_name}: the --allow-data-loss override was undone "
-                      "(replace/delete denied again on the stateful resources)", file=err)
+                _say(f"stack policy of {p.stack_name}: the --allow-data-loss override was undone "
+                     "(replace/delete denied again on the stateful resources)", err)
             else:
-                print(f"WARNING: stack policy of {p.stack_name}: the --allow-data-loss override could NOT be undone "
-                      f"(policy is {state}); rerun the deploy without --allow-data-loss to restore it", file=err)
+                _say(f"WARNING: stack policy of {p.stack_name}: the --allow-data-loss override could NOT be undone "
+                     f"(policy is {state}); rerun the deploy without --allow-data-loss to restore it", err)
+
+
+def _say(line: str, err: TextIO) -> None:
+    """On stderr and in the action log (the override and its undoing are part of the audit trail)."""
+    print(line, file=err)
+    logging.getLogger(LOGGER_NAME).warning("%s", line)

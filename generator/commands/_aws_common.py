@@ -14,15 +14,21 @@ from mlprov.render.engine import parse, render
 
 
 def committed_template(product: Product) -> tuple[str, dict[str, Any]]:
-    """The committed rendering that a deploy sends (GitOps: what was reviewed is what is deployed), refused when it
-    is stale: its content must equal what ``mlprov render`` writes for the config now (one rule for show-changes,
-    deploy-product, test-deploy and validate-prov-template). Formatting alone is ``render --check``'s business."""
+    """The committed rendering as it is (what a deploy sends: GitOps, what was reviewed is what is deployed)."""
     path = template_path(product.path)
     if not path.is_file():
         raise UserError(f"{path}: template missing", hint=f"run `mlprov create-prov-template {product.path}` first")
     text = path.read_text(encoding="utf-8")
-    committed = parse(text)
+    return text, parse(text)
+
+
+def deployable_template(product: Product) -> tuple[str, dict[str, Any]]:
+    """The committed rendering, refused when it is stale: its content must equal what ``mlprov render`` writes for
+    the config now. One rule for show-changes, deploy-product, test-deploy and validate-prov-template (formatting
+    alone is ``render --check``'s business: the same content deploys the same stack)."""
+    text, committed = committed_template(product)
     if committed != render(product)[1]:
+        path = template_path(product.path)
         raise UserError(f"{path}: stale rendering: it differs from what `mlprov render {product.path}` writes now",
                         hint=f"run `mlprov render {product.path}`, review and commit the result, then rerun")
     return text, committed

@@ -9,7 +9,7 @@ import sys
 from mlprov.aws.deploy import Options, deploy
 from mlprov.aws.session import add_aws_options, connect
 from mlprov.commands import Command
-from mlprov.commands._aws_common import add_force, committed_template, reports_dir, terminal_confirm
+from mlprov.commands._aws_common import add_force, deployable_template, reports_dir, terminal_confirm
 from mlprov.commands._common import add_config_argument, product
 from mlprov.commands._gate_check import require_clean_gate
 from mlprov.gitops import review
@@ -31,7 +31,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     prod = product(args.config)
-    text, template = committed_template(prod)
+    text, template = deployable_template(prod)
     notes = require_clean_gate(prod, args.skip_gate)
     confirm = _reviewed_ok if args.reviewed else terminal_confirm()
     opts = Options(force=args.force, allow_data_loss=args.allow_data_loss, confirm=confirm, wait_timeout=args.wait_timeout,

@@ -11,7 +11,7 @@ from mlprov.aws.preview import table
 from mlprov.aws.session import add_aws_options, connect
 from mlprov.aws.stack import Poller
 from mlprov.commands import Command
-from mlprov.commands._aws_common import committed_template, reports_dir
+from mlprov.commands._aws_common import deployable_template, reports_dir
 from mlprov.commands._common import add_config_argument, product
 from mlprov.gitops import review
 
@@ -26,7 +26,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def _review(args: argparse.Namespace) -> int:
     prod = product(args.config)
-    text, template = committed_template(prod)
+    text, template = deployable_template(prod)
     aws = connect(args, prod)
     cs, preview, ident = review.keep(aws, prod, text, template, Poller(local=aws.target.is_local))
     md, js = write_reports(preview, reports_dir(args))
@@ -42,7 +42,7 @@ def run(args: argparse.Namespace) -> int:
     if args.review:
         return _review(args)
     prod = product(args.config)
-    text, template = committed_template(prod)
+    text, template = deployable_template(prod)
     aws = connect(args, prod)
     cs, preview = plan(aws, prod, text, template, Poller(local=aws.target.is_local))
     changeset.delete(aws.cfn, cs)

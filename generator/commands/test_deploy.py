@@ -11,7 +11,7 @@ import sys
 from mlprov.aws.deploy import Options, deploy
 from mlprov.aws.session import add_aws_options, connect
 from mlprov.commands import Command
-from mlprov.commands._aws_common import committed_template, reports_dir
+from mlprov.commands._aws_common import deployable_template, reports_dir
 from mlprov.commands._common import add_config_argument, product
 from mlprov.errors import UserError
 from mlprov.render.engine import render
@@ -32,7 +32,7 @@ def run(args: argparse.Namespace) -> int:
     suffix = args.suffix or new_suffix()
     if not re.fullmatch(r"t[0-9a-f]{6}", suffix):
         raise UserError(f"--suffix {suffix!r}: expected 't' and 6 lowercase hex digits, e.g. t1a2b3c")
-    committed_template(base)  # the same rule as deploy-product: a stale rendering is refused
+    deployable_template(base)  # the same rule as deploy-product: a stale rendering is refused
     prod = base.for_test(suffix)
     text, template = render(prod)
     remove = f"remove it with: mlprov delete-product {base.path} --stack-name {prod.names.stack} --force"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from mlprov.commands import Command
-from mlprov.commands._aws_common import committed_template
+from mlprov.commands._aws_common import deployable_template
 from mlprov.commands._common import add_config_argument, product
 from mlprov.commands.gate import add_gate_options, gate_and_report
 from mlprov.gates.targets import resolve_targets
@@ -19,7 +19,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     repo = find_repo()
-    committed_template(product(args.config))  # a stale rendering is refused (exit 2): gate what would be deployed
+    deployable_template(product(args.config))  # a stale rendering is refused (exit 2): gate what would be deployed
     return gate_and_report(args, repo, resolve_targets(repo, [args.config]))
 
 

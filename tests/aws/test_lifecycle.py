@@ -11,6 +11,8 @@ from typing import Any
 
 import pytest
 import yaml
+from mlprov.commands import delete_product, deploy_product, show_changes
+from mlprov.commands._aws_common import committed_template, deployable_template
 
 from tests.aws.cli_support import run_cli
 from tests.aws.conftest import client, enterprise_network, install, write_template
@@ -120,6 +122,9 @@ def test_lifecycle(name: str, endpoint: str, scratch: Path, monkeypatch: pytest.
         t["Resources"][target]["Properties"][prop] += "-v2"
 
     write_template(config, rename)
+    # a template no config renders (show-changes and deploy-product refuse stale renderings): bypass that rule here
+    monkeypatch.setattr(show_changes, "deployable_template", committed_template)
+    monkeypatch.setattr(deploy_product, "deployable_template", committed_template)
     assert run_cli(monkeypatch, "show-changes", str(config), *aws) == 0
     shown = capsys.readouterr().out
     report = json.loads((reports / "changes.json").read_text())
@@ -137,6 +142,8 @@ def test_lifecycle(name: str, endpoint: str, scratch: Path, monkeypatch: pytest.
         assert f"refusing to deploy {stack}: 1 stateful resource(s) would be replaced or removed" in err
         assert "hint: back up the data first, then rerun with --allow-data-loss" in err
     write_template(config)
+    monkeypatch.setattr(show_changes, "deployable_template", deployable_template)
+    monkeypatch.setattr(deploy_product, "deployable_template", deployable_template)
 
     # out-of-band edits, each reported by check-drift
     ssm.put_parameter(Name=f"{prefix}/ModelPackageGroupArn", Value="tampered", Overwrite=True)
@@ -172,7 +179,9 @@ def test_lifecycle(name: str, endpoint: str, scratch: Path, monkeypatch: pytest.
     # stateful stores with DeletionPolicy Retain survive
     bucket = _physical(cfn, stack, "ArtifactsBucket") if name != STARTER else None
     key = _physical(cfn, stack, "KmsKey") if name == ENTERPRISE else None
-    assert run_cli(monkeypatch, "delete-product", str(config), "--force", *aws) == 0
+    # prod: termination protection is turned off only with its own flag, on a terminal (answered yes here)
+    monkeypatch.setattr(delete_product, "terminal_confirm", lambda: lambda _prompt: True)
+    assert run_cli(monkeypatch, "delete-product", str(config), "--force", "--disable-termination-protection", *aws) == 0
     out = capsys.readouterr().out
     assert f"stack {stack}: deleted" in out
     assert (f"turning off termination protection on {stack}" in out) is (name != STARTER)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from mlprov.commands import delete_product
 from mlprov.config.loader import load_product
 from mlprov.local_aws.fixtures import boto3_clients, point_at, seed
 from mlprov.render.engine import render
@@ -61,6 +62,7 @@ def test_update_in_place_keeps_every_physical_id(endpoint: str, tmp_path: Path, 
     assert {"key": "mlprov:owner", "value": "platform@globalbank.example"} in project["tags"]
 
     assert run_cli(monkeypatch, "check-drift", str(config), *aws) == 0
-    assert run_cli(monkeypatch, "delete-product", str(config), "--force", *aws) == 0
+    monkeypatch.setattr(delete_product, "terminal_confirm", lambda: lambda _prompt: True)  # prod: a terminal, answered yes
+    assert run_cli(monkeypatch, "delete-product", str(config), "--force", "--disable-termination-protection", *aws) == 0
     kms = clients("kms", "eu-west-1").describe_key(KeyId=before["KmsKey"])["KeyMetadata"]
     assert kms["KeyState"] == "Enabled"  # DeletionPolicy Retain

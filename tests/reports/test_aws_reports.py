@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from mlprov.commands import delete_product
 from mlprov.reports import gate
 
 from tests.aws.conftest import client, install, write_template
@@ -104,4 +105,6 @@ def test_review_preview_and_drift_page_on_the_local_endpoint(local_aws: str, scr
     v.page.context.close()
 
     client(endpoint, "ssm", REGION).put_parameter(Name=f"{prefix}/ModelPackageGroupArn", Value="x", Overwrite=True)
-    assert run_cli(monkeypatch, "delete-product", str(config), "--force", "--endpoint-url", endpoint) == 0
+    monkeypatch.setattr(delete_product, "terminal_confirm", lambda: lambda _prompt: True)  # prod: a terminal, answered yes
+    assert run_cli(monkeypatch, "delete-product", str(config), "--force", "--disable-termination-protection",
+                   "--endpoint-url", endpoint) == 0
