@@ -3,7 +3,8 @@
 Static checks first (validate, render --check, policy, resources, gates, HTML review report), then the deploy
 lifecycle of one product per tier on the embedded local AWS (dummy credentials, in this process only):
 show-changes -> deploy -> check-drift (clean); for the enterprise product also an out-of-band edit -> check-drift
-(drift found: exit 1 is the expected answer) -> test-deploy and delete of the test stack; then delete-product.
+(drift found: exit 1 is the expected answer) -> test-deploy and delete of the test stack; then delete-product
+(refused for the prod stacks without a terminal: exit 1 is the expected answer).
 """
 
 from __future__ import annotations
@@ -74,7 +75,13 @@ def lifecycle_steps(endpoint: str, tamper: Callable[[], None]) -> list[Step | Ca
             Step(f"test deploy of {enterprise}", ["test-deploy", enterprise, "--suffix", TEST_SUFFIX, *aws])]
     test_stack = f"globalbank-prod-b003-euw1-demand-forecasting-ml-{TEST_SUFFIX}"
     out.append(Step("delete the test stack", ["delete-product", enterprise, "--stack-name", test_stack, "--force", *aws]))
-    out += [Step(f"delete {name}", ["delete-product", name, "--force", *aws]) for name in (*others, enterprise)]
+    for name in (*others, enterprise):
+        if "-prod-" in name:  # a prod stack's termination protection is turned off only by a person on a terminal
+            out.append(Step(f"delete {name} (prod)", ["delete-product", name, "--force", "--disable-termination-protection",
+                                                      *aws], expect=1,
+                            why="prod termination protection is turned off only on a terminal, never in a script"))
+        else:
+            out.append(Step(f"delete {name}", ["delete-product", name, "--force", *aws]))
     return out
 
 
@@ -118,7 +125,8 @@ def run() -> int:
     try:
         for step in steps:
             _run(step)
-        gates = [Step("gates (cfn-lint, cfn-guard, checkov)", ["gate", DEMO_PRODUCT]),
+        # the lifecycle products too: deploy-product refuses a product with open gate findings (cached verdicts)
+        gates = [Step("gates (cfn-lint, cfn-guard, checkov)", ["gate", DEMO_PRODUCT, *LIFECYCLE]),
                  Step("HTML review report", ["create-review-report", DEMO_PRODUCT, "--no-preview"])]
         for step in gates:
             _run(step)

@@ -25,7 +25,7 @@ def test_demo_runs_the_lifecycle_on_the_embedded_endpoint(tmp_path: Path) -> Non
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     assert any(line.startswith("=== embedded local AWS on http://127.0.0.1:") for line in out)
     assert any(line.startswith("=== gates (cfn-lint") for line in out)
-    assert any(line.startswith("gate clean: 1 product(s), 0 finding(s)") for line in out)
+    assert any(line.startswith("gate clean: 4 product(s), 0 finding(s)") for line in out)
     assert f"{DEMO}: READY to deploy" in out
     assert (tmp_path / DEMO / "review.html").is_file()
     assert any(line.startswith("globalbank-prod-b003-euw1-demand-forecasting-ml: in sync: 39 in sync, 0 drifted, 0 deleted, "
@@ -35,6 +35,8 @@ def test_demo_runs_the_lifecycle_on_the_embedded_endpoint(tmp_path: Path) -> Non
     assert any(line.startswith("globalbank-prod-b003-euw1-demand-forecasting-ml: in sync: ") for line in out)
     assert any(line.startswith("globalbank-prod-b003-euw1-demand-forecasting-ml: DRIFTED: ") for line in out)
     assert "test stack: globalbank-prod-b003-euw1-demand-forecasting-ml-t0de300" in out
+    assert "--- exit 1, as expected: prod termination protection is turned off only on a terminal, never in a script" in out
+    assert "stack startupco-dev-s001-use1-fraud-detection-ml: deleted" in out
     assert out[-1].startswith("demo OK: ") and out[-1].endswith(f"step(s). Reports and logs: {tmp_path}")
     drift = (tmp_path / ENTERPRISE / "drift.md").read_text()
     assert "| DRIFTED | `ModelPackageGroupArnParameter` |" in drift and "| DRIFTED | `ArtifactsBucket` |" in drift

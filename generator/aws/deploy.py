@@ -113,7 +113,7 @@ def deploy(aws: Aws, product: Product, text: str, template: dict[str, Any], *, o
         _settle(aws, product, opts, poller, out)
         preflight.check(aws, product)
         guard = protect.Protections(name, template, str(product.config["environment"]),
-                                    aws.client("cloudformation", optional=True))
+                                    aws.client("cloudformation", optional=True), test_copy=bool(product.test_suffix))
         run = _Run(aws, product, text, template, opts, out, err, reports_dir, planner or plan, poller, guard, record)
         with protect.guarded(aws.cfn, guard, out, err):
             code = _run(run)

@@ -37,11 +37,13 @@ class Protections:
     template: dict[str, Any]
     environment: str
     optional_cfn: Any = None  # client for APIs an endpoint may lack (see stackpolicy.apply)
+    test_copy: bool = False  # a test-deploy copy: stack policy yes, termination protection no (CI removes it)
     override_active: bool = field(default=False, init=False)
 
     @property
     def prod(self) -> bool:
-        return self.environment == "prod"
+        """Termination protection wanted: a prod product's own stack."""
+        return self.environment == "prod" and not self.test_copy
 
 
 def current_policy(cfn: Any, name: str) -> dict[str, Any] | None:
@@ -79,7 +81,8 @@ def assert_protections(cfn: Any, p: Protections, out: TextIO) -> None:
     before = _policy_state(cfn, p.stack_name, stackpolicy.document(ids))
     was_protected = bool(current.get("EnableTerminationProtection"))
     try:
-        lines = stackpolicy.apply(cfn, p.stack_name, {"Resources": dict.fromkeys(ids)}, p.environment, p.optional_cfn)
+        lines = stackpolicy.apply(cfn, p.stack_name, {"Resources": dict.fromkeys(ids)}, p.environment, p.optional_cfn,
+                                  termination=p.prod)
     except (ClientError, BotoCoreError) as exc:
         print(f"WARNING: stack {p.stack_name}: protections could not be restored ({exc}); the stack policy is "
               f"{before}{', termination protection off' if p.prod and not was_protected else ''}", file=out)

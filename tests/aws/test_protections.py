@@ -126,7 +126,16 @@ def test_interrupted_and_failed_deploys_never_leave_the_stack_unprotected(
                    f"next: rerun `mlprov deploy-product {s3}` to finish and verify", "interrupted"]
     assert _denied(cfn) == ["ArtifactsBucket", "ModelPackageGroup"] and _protected(cfn)
 
-    # 5. delete-product: termination protection needs its own flag, and for prod a terminal (even with --force)
+    # 5. a test copy of the prod product: stack policy, but no termination protection (CI removes it, no terminal)
+    assert run_cli(monkeypatch, "test-deploy", str(cc), "--suffix", "t0a0b0c", *aws) == 0
+    copy = f"{STACK}-t0a0b0c"
+    assert not cfn.describe_stacks(StackName=copy)["Stacks"][0]["EnableTerminationProtection"]
+    assert json.loads(cfn.get_stack_policy(StackName=copy)["StackPolicyBody"])["Statement"][0]["Effect"] == "Deny"
+    assert run_cli(monkeypatch, "delete-product", str(cc), "--stack-name", copy, "--force", *aws) == 0
+    assert stack.describe(cfn, copy) is None
+    capsys.readouterr()
+
+    # 6. delete-product: termination protection needs its own flag, and for prod a terminal (even with --force)
     assert run_cli(monkeypatch, "delete-product", str(s3), "--force", *aws) == 1
     assert capsys.readouterr().err.splitlines() == [
         f"stack {STACK} has termination protection on: refusing to delete it",
