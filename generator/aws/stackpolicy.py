@@ -22,7 +22,7 @@ def document(logical_ids: list[str]) -> str:
     return json.dumps({"Statement": statements}, indent=2)
 
 
-def apply(cfn: Any, stack_name: str, template: dict[str, Any], environment: str, optional_cfn: Any = None,
+def apply(cfn: Any, stack_name: str, template: dict[str, Any], environment: str, optional_cfn: Any = None, *,
           termination: bool | None = None) -> list[str]:
     """Set the stack policy (and termination protection for prod); the lines to report.
     ``optional_cfn`` is the client for APIs an endpoint may lack (moto has no UpdateTerminationProtection);

@@ -19,8 +19,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     repo = find_repo()
-    deployable_template(product(args.config))  # a stale rendering is refused (exit 2): gate what would be deployed
-    return gate_and_report(args, repo, resolve_targets(repo, [args.config]))
+    targets = resolve_targets(repo, [args.config])
+    for target in targets:  # a stale rendering is refused (exit 2): gate what would be deployed
+        deployable_template(product(target.product))
+    return gate_and_report(args, repo, targets)
 
 
 COMMAND = Command(
