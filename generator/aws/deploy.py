@@ -123,7 +123,8 @@ def deploy(aws: Aws, product: Product, text: str, template: dict[str, Any], *, o
         return code
     except KeyboardInterrupt:
         record.outcome = "interrupted (Ctrl-C)"
-        for line in recovery.interrupted_lines(aws.cfn, name, aws.target.region, str(product.path)):
+        for line in recovery.interrupted_lines(aws.cfn, name, aws.target.region, str(product.path),
+                                               test_copy=bool(product.test_suffix)):
             print(line, file=err)
         raise
     except MlprovError as exc:

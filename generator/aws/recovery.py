@@ -66,22 +66,28 @@ def stuck_error(cfn: Any, name: str, status: str, region: str, config: str) -> F
     return FindingsError(what, hint=fix)
 
 
-def interrupted_lines(cfn: Any, name: str, region: str, config: str) -> list[str]:
-    """What Ctrl-C leaves behind and what to run next (CloudFormation carries on without us)."""
+def interrupted_lines(cfn: Any, name: str, region: str, config: str, test_copy: bool = False) -> list[str]:
+    """What Ctrl-C leaves behind and what to run next (CloudFormation carries on without us). For a test copy the
+    next step removes that copy by its exact name, never a command that could reach the product's own stack."""
     try:
         current = stack.describe_any(cfn, name)
     except (ClientError, BotoCoreError) as exc:  # interrupted: report what can be reported, never a traceback
         return [f"interrupted: the state of stack {name} could not be read ({type(exc).__name__})",
                 f"next: `aws cloudformation describe-stacks --stack-name {name} --region {region}`"]
     status = current["StackStatus"] if current else "not created"
+    rerun = (f"mlprov delete-product {config} --stack-name {name} --force" if test_copy
+             else f"mlprov deploy-product {config}")
     lines = [f"interrupted: stack {name} is {status}"]
     if current is not None and stack.in_progress(status):
         lines += ["  CloudFormation carries on with the operation; it is not cancelled by stopping mlprov",
                   f"next: wait for it (`aws cloudformation describe-stacks --stack-name {name} --region {region}`), "
-                  f"then rerun `mlprov deploy-product {config}`: it checks outputs and re-asserts the protections"]
+                  f"then {'remove the test copy with' if test_copy else 'rerun'} `{rerun}`"
+                  f"{'' if test_copy else ': it checks outputs and re-asserts the protections'}"]
+    elif test_copy:
+        lines.append(f"next: remove the test copy with `{rerun}`" if current is not None else "next: nothing was created")
     elif current is not None and status in (*STUCK, "REVIEW_IN_PROGRESS"):
         what, fix = explain(cfn, name, status, region, config)
         lines += [f"  {what}", f"next: {fix}"]
     else:
-        lines.append(f"next: rerun `mlprov deploy-product {config}` to finish and verify")
+        lines.append(f"next: rerun `{rerun}` to finish and verify")
     return lines

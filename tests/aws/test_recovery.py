@@ -103,3 +103,20 @@ def test_delete_failed_is_retried_with_the_retain_command_shown(scratch: Path) -
         f"stack {STACK} is in DELETE_FAILED: a deletion stopped on resources it could not delete (ArtifactsBucket); "
         f"trying again (if it fails the same way: empty or fix them and rerun the delete, or keep them: "
         f"`aws cloudformation delete-stack --stack-name {STACK} --region us-east-1 --retain-resources ArtifactsBucket`)"]
+
+
+def test_ctrl_c_on_a_test_copy_names_the_copy_and_in_progress_says_cloudformation_carries_on() -> None:
+    from mlprov.aws.recovery import interrupted_lines
+
+    aws, stub = _stubbed()
+    copy = f"{STACK}-t0a1b2c"
+    stub.add_response("describe_stacks", {"Stacks": [{**_stack("CREATE_IN_PROGRESS")["Stacks"][0], "StackName": copy}]})
+    assert interrupted_lines(aws.cfn, copy, "us-east-1", "products/p.yaml", test_copy=True) == [
+        f"interrupted: stack {copy} is CREATE_IN_PROGRESS",
+        "  CloudFormation carries on with the operation; it is not cancelled by stopping mlprov",
+        f"next: wait for it (`aws cloudformation describe-stacks --stack-name {copy} --region us-east-1`), then remove "
+        f"the test copy with `mlprov delete-product products/p.yaml --stack-name {copy} --force`"]
+    stub.add_response("describe_stacks", _stack("UPDATE_IN_PROGRESS"))
+    assert interrupted_lines(aws.cfn, STACK, "us-east-1", "products/p.yaml")[2] == (
+        f"next: wait for it (`aws cloudformation describe-stacks --stack-name {STACK} --region us-east-1`), then rerun "
+        "`mlprov deploy-product products/p.yaml`: it checks outputs and re-asserts the protections")
