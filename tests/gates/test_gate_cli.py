@@ -84,10 +84,13 @@ def test_each_tool_reports_the_broken_template_and_the_gate_fails(
     assert json.loads((reports / "gate" / "gate.json").read_text())["findings"] == doc["findings"]
     assert (reports / "gate" / "gate.md").read_text().startswith("# Gate report")
 
-    # validate-prov-template: same product, now entirely from the cache, still exit 1
-    assert main(["validate-prov-template", f"products/{ENTERPRISE}.yaml", "--format", "sarif"]) == 1
+    # the same product again, now entirely from the cache, still exit 1
+    assert main(["gate", f"products/{ENTERPRISE}.yaml", "--format", "sarif"]) == 1
     sarif = assert_valid_sarif(capsys.readouterr().out)
     assert [run["tool"]["driver"]["name"] for run in sarif["runs"]] == ["cfn-lint", "cfn-guard", "checkov"]
+    # validate-prov-template gates only what would be deployed: the hand-edited template is a stale rendering
+    assert main(["validate-prov-template", f"products/{ENTERPRISE}.yaml", "--format", "sarif"]) == 2
+    assert "stale rendering: it differs from what `mlprov render " in capsys.readouterr().err
     assert main(["validate-prov-template", STARTER, "--format", "markdown"]) == 0
     assert "**gate clean: 1 product(s), 0 finding(s)" in capsys.readouterr().out
     assert (root / ".cache" / "gate" / "cfn-lint").is_dir()
