@@ -69,7 +69,9 @@ def _identity(aws: Aws) -> tuple[str, str]:
     return str(who.get("Arn", "")), str(who.get("Account", ""))
 
 
-def start(aws: Aws, stack_name: str, opts: Any, action: str = "deploy") -> Record:
+def start(aws: Aws, stack_name: str, opts: Any, action: str = "") -> Record:
+    """A record for one operation; ``action`` defaults to deploy, or test-deploy for a create-only copy."""
+    action = action or ("test-deploy" if getattr(opts, "create_only", False) else "deploy")
     caller, account = _identity(aws)
     return Record(action=action, stack=stack_name, flags=flags_of(opts), caller=caller, account=account,
                   region=aws.target.region, endpoint=mask_endpoint(aws.target.endpoint_url))

@@ -5,6 +5,7 @@ shape. Reproduces: ``delete-product A --stack-name <A>-tabc123 --force`` deleted
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -84,6 +85,9 @@ def test_delete_by_stack_name_needs_the_test_of_tag(endpoint: str, scratch: Path
     assert out[-2:] == [f"test stack: {copy}", f"remove it with: mlprov delete-product {config} --stack-name {copy} --force"]
     tags = {t["Key"]: t["Value"] for t in cfn.describe_stacks(StackName=copy)["Stacks"][0]["Tags"]}
     assert tags[TEST_OF_TAG] == A and tags["mlprov:product"] == copy
+    logs = sorted((Path(os.environ["MLPROV_REPORTS_DIR"]) / "logs").glob("*-test-deploy.log"))
+    audit = json.loads(logs[-1].read_text().split(" INFO mlprov: audit ", 1)[1].splitlines()[0])
+    assert (audit["action"], audit["stack"], audit["change_type"], audit["outcome"]) == ("test-deploy", copy, "CREATE", "ok")
     assert run_cli(monkeypatch, "delete-product", str(config), "--stack-name", copy, "--force", *aws) == 0
     assert stack.describe(cfn, copy) is None
     assert stack.describe(cfn, lookalike)["StackStatus"] == "CREATE_COMPLETE"
