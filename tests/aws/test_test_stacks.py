@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 import yaml
+from botocore.exceptions import ClientError
 from mlprov.aws import stack
+from mlprov.commands import test_deploy
 from mlprov.config.loader import load_product
 from mlprov.deploypath import TEST_OF_TAG
 from mlprov.errors import ConfigErrors
@@ -91,5 +93,25 @@ def test_delete_by_stack_name_needs_the_test_of_tag(endpoint: str, scratch: Path
     assert run_cli(monkeypatch, "delete-product", str(config), "--stack-name", copy, "--force", *aws) == 0
     assert stack.describe(cfn, copy) is None
     assert stack.describe(cfn, lookalike)["StackStatus"] == "CREATE_COMPLETE"
+
+    # a failed test-deploy: its hint removes that copy by name (it used to name the product's own stack)
+    def fail(*_a: object, **_kw: object) -> None:
+        raise ClientError({"Error": {"Code": "InternalFailure", "Message": "injected"}}, "ExecuteChangeSet")
+
+    real_connect = test_deploy.connect
+
+    def connect(args: object, prod: object) -> object:
+        aws_ = real_connect(args, prod)
+        aws_.cfn.execute_change_set = fail
+        return aws_
+
+    with monkeypatch.context() as m:
+        m.setattr(test_deploy, "connect", connect)
+        assert run_cli(monkeypatch, "test-deploy", str(config), "--suffix", "t0bad00", *aws) == 3
+    broken = f"{A}-t0bad00"
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        f"hint: fix the cause above; remove this test copy with `mlprov delete-product {config} --stack-name {broken} --force`")
+    assert run_cli(monkeypatch, "delete-product", str(config), "--stack-name", broken, "--force", *aws) == 0
+    assert stack.describe(cfn, broken) is None
     for name in (lookalike, other):
         cfn.delete_stack(StackName=name)
