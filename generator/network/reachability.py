@@ -107,7 +107,7 @@ def _usable(props: dict[str, Any]) -> bool:
     """Ordinary clients resolve the service's own name to the endpoint only with private DNS."""
     if props.get("VpcEndpointType", "Gateway") != "Interface" or props.get("PrivateDnsEnabled") is not True:
         return False
-    inbound_only: Any = props.get("DnsOptions", {}).get("PrivateDnsOnlyForInboundResolverEndpoint")
+    inbound_only = str(props.get("DnsOptions", {}).get("PrivateDnsOnlyForInboundResolverEndpoint", ""))
     return inbound_only != "OnlyInboundResolver"
 
 
