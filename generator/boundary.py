@@ -1,6 +1,7 @@
 """The one place that turns exceptions into exit codes and one-line messages (never a traceback).
 
-- :class:`~mlprov.errors.MlprovError` subclasses: their lines on stderr, their exit code;
+- :class:`~mlprov.errors.MlprovError` subclasses: their lines on stderr, their exit code (0 ok, 1 findings,
+  2 usage, 3 AWS, 5 incomplete: a check that could not read everything gives no verdict);
 - botocore errors: translated by :func:`mlprov.aws.errors.translate` (exit 3, with a hint);
 - anything else is a bug: exit 4, the traceback goes to the action's log and stderr names the log.
 """
