@@ -120,6 +120,7 @@ def test_review_of_a_deploy_that_would_fail_preflight_is_blocked(local_aws: str,
     out = capsys.readouterr().out.splitlines()
     assert code == 1
     assert out[0].startswith(f"{config.stem}: BLOCKED — ")  # also stale: the test commits a JSON rendering
-    assert [line for line in out if "pre-flight" in line] == ["  - pre-flight: VPC vpc-0a1b2c3d4e5f67890 (network.vpc_id/subnet_ids) does not exist",
-                        "  - pre-flight: subnet subnet-0a1b2c3d4e5f67891 (network.vpc_id/subnet_ids) does not exist",
-                        "  - pre-flight: subnet subnet-0a1b2c3d4e5f67892 (network.vpc_id/subnet_ids) does not exist"]
+    where = "(network.vpc_id/subnet_ids) does not exist"
+    assert [line for line in out if "pre-flight" in line] == [
+        f"  - pre-flight: VPC vpc-0a1b2c3d4e5f67890 {where}", f"  - pre-flight: subnet subnet-0a1b2c3d4e5f67891 {where}",
+        f"  - pre-flight: subnet subnet-0a1b2c3d4e5f67892 {where}"]
