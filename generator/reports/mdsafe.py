@@ -46,7 +46,9 @@ def code(value: Any) -> str:
 
 
 def text(value: Any) -> str:
-    """``value`` as literal text: no markup, no mention, one line, safe inside a table cell."""
+    """``value`` as literal text: no markup, no mention, one line, safe inside a table cell (numbers as they are)."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
     out = []
     for ch in _flat(value):
         if ch == "@":
