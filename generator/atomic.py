@@ -17,7 +17,8 @@ from mlprov.errors import UserError
 
 _WHY = {errno.ENOSPC: "no space left on the device", errno.EDQUOT: "disk quota exceeded",
         errno.EACCES: "permission denied", errno.EPERM: "operation not permitted",
-        errno.EROFS: "read-only file system"}
+        errno.EROFS: "read-only file system", errno.ENOTDIR: "a parent of it is not a folder",
+        errno.EISDIR: "it is a folder"}
 
 
 def cannot_write(path: Path, exc: OSError) -> UserError:

@@ -63,8 +63,8 @@ def _bounded(root: yaml.Node | None) -> None:
         if key in expanded:
             aliases += 1
             if aliases > MAX_ALIASES:
-                raise YamlSyntaxError(f"YAML uses more than {MAX_ALIASES} aliases (line {node.start_mark.line + 1}): "
-                                      "write the values out")
+                raise YamlSyntaxError(f"YAML uses more than {MAX_ALIASES} aliases (the last one of the anchor at line "
+                                      f"{node.start_mark.line + 1}): write the values out")
             return expanded[key]
         if key in active:
             raise YamlSyntaxError(f"YAML alias refers to itself (line {node.start_mark.line + 1})")
