@@ -26,7 +26,7 @@ def test_demo_runs_the_lifecycle_on_the_embedded_endpoint(tmp_path: Path) -> Non
     assert any(line.startswith("=== embedded local AWS on http://127.0.0.1:") for line in out)
     assert any(line.startswith("=== gates (cfn-lint") for line in out)
     assert any(line.startswith("gate clean: 1 product(s), 0 finding(s)") for line in out)
-    assert f"{DEMO}: READY to deploy" in out
+    assert f"{DEMO}: READY (static checks only)" in out  # the demo reviews before starting the local endpoint
     assert (tmp_path / DEMO / "review.html").is_file()
     assert any(line.startswith("globalbank-prod-b003-euw1-demand-forecasting-ml: IN_SYNC: 40 in sync, 0 drifted, 0 deleted, "
                                "0 not checked; ") for line in out)

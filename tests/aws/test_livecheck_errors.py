@@ -138,3 +138,17 @@ def test_detection_failed_keeps_its_partial_results() -> None:
     assert got.summary == "partial (CloudFormation drift detection failed for some resources: Failed to detect drift on KmsKey)"
     assert got.results["CodeBuildRole"][0] == DRIFTED
     assert got.results["CodeBuildRole"][1][0].actual == "arn:admin"
+
+
+def test_topic_key_removed_and_pipeline_role_swapped_are_drift() -> None:
+    key = "arn:aws:kms:us-east-1:1:key/k"
+    result = _run(_aws(), "sns", "AWS::SNS::Topic", {"KmsMasterKeyId": key}, "arn:aws:sns:us-east-1:1:t",
+                  [("get_topic_attributes", {"Attributes": {"TopicArn": "arn:aws:sns:us-east-1:1:t"}})])
+    assert result is not None and [(d.property, d.expected, d.actual) for d in result[1]] == [("KmsMasterKeyId", key, None)]
+    declared = {"name": "p", "roleArn": "arn:aws:iam::1:role/admin", "stages": [],
+                "artifactStore": {"type": "S3", "location": "bucket"}}
+    result = _run(_aws(), "codepipeline", "AWS::CodePipeline::Pipeline",
+                  {"RoleArn": "arn:aws:iam::1:role/mlprov/pipeline", "ArtifactStore": {"Type": "S3", "Location": "bucket"}},
+                  "p", [("get_pipeline", {"pipeline": declared})])
+    assert result is not None and result[0] == DRIFTED
+    assert [(d.property, d.actual) for d in result[1]] == [("RoleArn", "arn:aws:iam::1:role/admin")]

@@ -30,6 +30,32 @@ def repository(ctx: Ctx, physical_id: str) -> Compared:
     return []
 
 
+def topic(ctx: Ctx, arn: str) -> Compared:
+    """SNS GetTopicAttributes ``KmsMasterKeyId``: the key that encrypts the topic (Amazon SNS API Reference,
+    "GetTopicAttributes"); removing it leaves alerts unencrypted at rest."""
+    attrs = ctx.aws.client("sns").get_topic_attributes(TopicArn=arn)["Attributes"]
+    if "KmsMasterKeyId" not in ctx.props:
+        return []
+    return [("KmsMasterKeyId", ctx.resolve(ctx.props["KmsMasterKeyId"]), attrs.get("KmsMasterKeyId"))]
+
+
+def pipeline(ctx: Ctx, name: str) -> Compared:
+    """CodePipeline GetPipeline: the role it runs as and its artifact store and key (AWS CodePipeline API
+    Reference, "PipelineDeclaration", "ArtifactStore")."""
+    found = ctx.aws.client("codepipeline").get_pipeline(name=name)["pipeline"]
+    out: Compared = []
+    if "RoleArn" in ctx.props:
+        out.append(("RoleArn", ctx.resolve(ctx.props["RoleArn"]), found.get("roleArn")))
+    store = ctx.props.get("ArtifactStore")
+    if isinstance(store, dict):
+        actual = found.get("artifactStore", {})
+        out.append(("ArtifactStore.Location", ctx.resolve(store.get("Location")), actual.get("location")))
+        if isinstance(store.get("EncryptionKey"), dict):
+            out.append(("ArtifactStore.EncryptionKey.Id", ctx.resolve(store["EncryptionKey"].get("Id")),
+                        actual.get("encryptionKey", {}).get("id")))
+    return out
+
+
 def codebuild(ctx: Ctx, name: str) -> Compared:
     found = ctx.aws.client("codebuild").batch_get_projects(names=[name]).get("projects", [])
     if not found:
