@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from mlprov.aws.driftmodel import DRIFTED, IN_SYNC, NOT_CHECKED, Difference, ResourceDrift
+from mlprov.aws.driftmodel import DRIFTED, IN_SYNC, Difference, ResourceDrift
 from mlprov.aws.livecheck.absent import why_not_checked
 from mlprov.aws.livecheck.documents import normalize, parse
 from mlprov.aws.stackpolicy import document
@@ -22,15 +22,15 @@ LOGICAL_ID, TYPE = "(stack)", "AWS::CloudFormation::Stack"
 def check(cfn: Any, stack: dict[str, Any], template: dict[str, Any], environment: str) -> ResourceDrift:
     from botocore.exceptions import BotoCoreError, ClientError  # noqa: PLC0415
 
-    row = ResourceDrift(LOGICAL_ID, TYPE, str(stack.get("StackId", "")))
+    row = ResourceDrift(LOGICAL_ID, TYPE, str(stack.get("StackId", "")))  # NOT_CHECKED until read
     expected = normalize(parse(document(list(template.get("Resources", {})))))
     try:
         body = cfn.get_stack_policy(StackName=stack["StackName"]).get("StackPolicyBody")
     except ClientError as exc:
-        row.note = f"stack policy {why_not_checked(exc)}"
+        row.note = f"stack policy: {why_not_checked(exc)}"
         return row
     except BotoCoreError as exc:
-        row.note = f"stack policy could not be read: {type(exc).__name__}"
+        row.note = f"stack policy: could not read it: {type(exc).__name__}"
         return row
     compared: list[tuple[str, Any, Any]] = [("StackPolicy", expected, normalize(parse(body)) if body else None)]
     if environment == "prod":
@@ -40,4 +40,4 @@ def check(cfn: Any, stack: dict[str, Any], template: dict[str, Any], environment
     return row
 
 
-__all__ = ["LOGICAL_ID", "NOT_CHECKED", "TYPE", "check"]
+__all__ = ["LOGICAL_ID", "TYPE", "check"]

@@ -152,3 +152,20 @@ def test_topic_key_removed_and_pipeline_role_swapped_are_drift() -> None:
                   "p", [("get_pipeline", {"pipeline": declared})])
     assert result is not None and result[0] == DRIFTED
     assert [(d.property, d.actual) for d in result[1]] == [("RoleArn", "arn:aws:iam::1:role/admin")]
+
+
+def test_stack_row_unreadable_policy_is_not_checked_and_a_missing_one_is_drift() -> None:
+    from mlprov.aws import stackcheck
+
+    aws = _aws()
+    template = {"Resources": {"KmsKey": {"Type": "AWS::KMS::Key"}}}
+    current = {"StackName": "s", "StackId": "arn:aws:cloudformation:us-east-1:1:stack/s/x", "EnableTerminationProtection": True}
+    stub = Stubber(aws.cfn)
+    stub.add_client_error("get_stack_policy", service_error_code="AccessDenied", http_status_code=403)
+    stub.add_response("get_stack_policy", {})
+    with stub:
+        denied = stackcheck.check(aws.cfn, current, template, "prod")
+        missing = stackcheck.check(aws.cfn, {**current, "EnableTerminationProtection": False}, template, "prod")
+    assert (denied.status, denied.note) == (NOT_CHECKED, "stack policy: could not read it: AccessDenied")
+    assert missing.status == DRIFTED
+    assert [(d.property, d.actual) for d in missing.differences] == [("StackPolicy", None), ("EnableTerminationProtection", False)]
