@@ -175,6 +175,9 @@ def test_deleted_model_registry_is_deleted_not_unchecked(deployed: tuple[Path, d
     del sagemaker_backends["123456789012"][REGION].model_package_groups[ids["ModelPackageGroup"].rsplit("/", 1)[-1]]
     code, drift = _drift(config, endpoint, capsys)
     assert (code, _row(drift, "ModelPackageGroup")["status"]) == (1, "DELETED")
+    client(endpoint, "sagemaker", REGION).create_model_package_group(  # put it back for the tests after this one
+        ModelPackageGroupName=ids["ModelPackageGroup"].rsplit("/", 1)[-1])
+    assert _drift(config, endpoint, capsys)[0] == 0  # every earlier tampering was undone: in sync again
 
 
 def test_access_denied_on_one_resource_is_incomplete_exit_5_never_in_sync(
