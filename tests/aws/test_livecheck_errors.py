@@ -169,3 +169,14 @@ def test_stack_row_unreadable_policy_is_not_checked_and_a_missing_one_is_drift()
     assert (denied.status, denied.note) == (NOT_CHECKED, "stack policy: could not read it: AccessDenied")
     assert missing.status == DRIFTED
     assert [(d.property, d.actual) for d in missing.differences] == [("StackPolicy", None), ("EnableTerminationProtection", False)]
+
+
+@pytest.mark.parametrize(("state", "status"), [("available", IN_SYNC), ("rejected", DRIFTED), ("deleted", DELETED),
+                                                ("Deleting", DELETED)])
+def test_vpc_endpoint_state(state: str, status: str) -> None:
+    found = {"VpcEndpoints": [{"VpcEndpointId": "vpce-1", "State": state, "VpcId": "vpc-1", "PrivateDnsEnabled": True}]}
+    result = _run(_aws(), "ec2", "AWS::EC2::VPCEndpoint", {"VpcId": "vpc-1", "PrivateDnsEnabled": True}, "vpce-1",
+                  [("describe_vpc_endpoints", found)])
+    assert result is not None and result[0] == status
+    if status == DRIFTED:
+        assert [(d.property, d.expected, d.actual) for d in result[1]] == [("State", "available", "rejected")]
