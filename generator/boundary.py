@@ -1,12 +1,17 @@
 """The one place that turns exceptions into exit codes and one-line messages (never a traceback).
 
-- :class:`~mlprov.errors.MlprovError` subclasses: their lines on stderr, their exit code;
+- :class:`~mlprov.errors.MlprovError` subclasses: their lines on stderr, their exit code (0 ok, 1 findings,
+  2 usage, 3 AWS, 5 incomplete: a check that could not read everything gives no verdict);
 - botocore errors: translated by :func:`mlprov.aws.errors.translate` (exit 3, with a hint);
+- an unwritable folder or a full disk (OSError EACCES/EPERM/EROFS/ENOSPC/EDQUOT/ENOTDIR/EISDIR naming a file), also the
+  reports folder the action log goes to: exit 2 naming the path (see :mod:`mlprov.atomic`);
 - anything else is a bug: exit 4, the traceback goes to the action's log and stderr names the log.
 """
 
 from __future__ import annotations
 
+import errno
+import logging
 import os
 import sys
 import traceback
@@ -16,6 +21,16 @@ from typing import TextIO
 
 from mlprov.actionlog import start_log, stop_log
 from mlprov.errors import ExitCode, MlprovError
+
+_IO = {errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOSPC, errno.EDQUOT, errno.ENOTDIR, errno.EISDIR}
+
+
+def _from_io(exc: BaseException) -> MlprovError | None:
+    if isinstance(exc, OSError) and exc.errno in _IO and exc.filename:
+        from mlprov.atomic import cannot_write  # noqa: PLC0415
+
+        return cannot_write(Path(str(exc.filename)), exc)
+    return None
 
 
 def _from_botocore(exc: BaseException) -> MlprovError | None:
@@ -35,7 +50,16 @@ def run_guarded(
 ) -> int:
     """Run one action; log it; map what it raises to the published exit codes."""
     err = stderr if stderr is not None else sys.stderr
-    logger, log_path = start_log(reports_dir, action)
+    logging.raiseExceptions = False  # a log write failing on a full disk must not print a traceback
+    try:
+        logger, log_path = start_log(reports_dir, action)
+    except OSError as exc:
+        io = _from_io(exc)
+        if io is None:
+            raise
+        for line in io.lines():
+            print(line, file=err)
+        return int(io.exit_code)
     logger.info("action %s started: argv=%s", action, sys.argv[1:])
     try:
         code = int(fn())
@@ -54,7 +78,7 @@ def run_guarded(
         print("interrupted", file=err)
         return 130
     except Exception as exc:  # noqa: BLE001 - the boundary: every other exception is mapped, none escapes
-        translated = _from_botocore(exc)
+        translated = _from_botocore(exc) or _from_io(exc)
         if translated is not None:
             logger.debug("botocore error: %r", exc)
             return _report(translated, logger, err, action)

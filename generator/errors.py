@@ -17,6 +17,7 @@ class ExitCode(IntEnum):
     USAGE = 2  # bad input or usage
     AWS = 3  # an AWS call failed
     BUG = 4  # unexpected error: traceback written to the log
+    INCOMPLETE = 5  # a verdict that could not be reached: some resource was not checked (AccessDenied, 5xx, ...)
 
 
 class MlprovError(Exception):
@@ -59,6 +60,12 @@ class FindingsError(MlprovError):
     """Gate findings, drift, or a change refused. Exit 1."""
 
     exit_code = ExitCode.FINDINGS
+
+
+class IncompleteError(MlprovError):
+    """Nothing wrong was found, but not everything could be checked: no verdict. Exit 5."""
+
+    exit_code = ExitCode.INCOMPLETE
 
 
 class AwsError(MlprovError):

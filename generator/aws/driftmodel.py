@@ -1,4 +1,9 @@
-"""The drift report's model: one entry per stack resource, merged from native detection and our live checks."""
+"""The drift report's model: one entry per stack resource, merged from native detection and our live checks.
+
+The verdict is DRIFTED when anything drifted or was deleted, INCOMPLETE when nothing drifted but some resource
+could not be checked (AccessDenied, throttling, 5xx): never "in sync" on a partial reading. Coverage counts
+the *properties compared*, and rows that only proved existence are counted apart.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,9 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 IN_SYNC, DRIFTED, DELETED, NOT_CHECKED = "IN_SYNC", "DRIFTED", "DELETED", "NOT_CHECKED"
+VERDICT_DRIFTED, VERDICT_INCOMPLETE, VERDICT_IN_SYNC = "DRIFTED", "INCOMPLETE", "IN_SYNC"
 _RANK = {NOT_CHECKED: 0, IN_SYNC: 1, DRIFTED: 2, DELETED: 3}
+EXISTS = "exists"
 
 
 @dataclass
@@ -33,6 +40,15 @@ class ResourceDrift:
         self.differences += differences
         self.checked += [c for c in checked if c not in self.checked]
 
+    @property
+    def properties(self) -> list[str]:
+        """The properties compared (existence and the native run's marker excluded)."""
+        return [c for c in self.checked if c not in {EXISTS, "cloudformation"}]
+
+    @property
+    def existence_only(self) -> bool:
+        return self.status == IN_SYNC and not self.properties and "cloudformation" not in self.checked
+
 
 @dataclass
 class DriftReport:
@@ -49,19 +65,47 @@ class DriftReport:
         return out
 
     @property
+    def properties_compared(self) -> int:
+        return sum(len(r.properties) for r in self.resources)
+
+    @property
+    def existence_only(self) -> list[str]:
+        return [r.logical_id for r in self.resources if r.existence_only]
+
+    @property
     def coverage(self) -> float:
-        """Percentage of the stack's resources that were checked one way or another."""
+        """Percentage of the stack's resources whose properties were compared (not only their existence);
+        deleted resources count as covered (there is nothing left to compare)."""
         if not self.resources:
             return 100.0
-        return 100.0 * sum(1 for r in self.resources if r.status != NOT_CHECKED) / len(self.resources)
+        covered = sum(1 for r in self.resources if r.status == DELETED or (r.status != NOT_CHECKED and not r.existence_only))
+        return 100.0 * covered / len(self.resources)
 
     @property
     def drifted(self) -> bool:
         return any(r.status in {DRIFTED, DELETED} for r in self.resources)
 
+    @property
+    def incomplete(self) -> bool:
+        return any(r.status == NOT_CHECKED for r in self.resources)
+
+    @property
+    def verdict(self) -> str:
+        if self.drifted:
+            return VERDICT_DRIFTED
+        return VERDICT_INCOMPLETE if self.incomplete else VERDICT_IN_SYNC
+
+    def summary(self) -> str:
+        c = self.counts
+        return (f"{c[IN_SYNC]} in sync, {c[DRIFTED]} drifted, {c[DELETED]} deleted, {c[NOT_CHECKED]} not checked; "
+                f"{self.properties_compared} properties compared, {len(self.existence_only)} existence only; "
+                f"coverage {self.coverage:.1f}%")
+
     def to_json(self) -> dict[str, Any]:
         return {
             "product": self.product, "stack": self.stack, "native_drift_detection": self.native,
-            "drifted": self.drifted, "coverage_percent": round(self.coverage, 1), "counts": self.counts,
+            "verdict": self.verdict, "drifted": self.drifted, "incomplete": self.incomplete,
+            "coverage_percent": round(self.coverage, 1), "properties_compared": self.properties_compared,
+            "existence_only": self.existence_only, "counts": self.counts,
             "resources": [asdict(r) for r in self.resources],
         }

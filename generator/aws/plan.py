@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from mlprov.atomic import write_text
 from mlprov.aws import changeset, replacement, stack
 from mlprov.aws.changeset import ChangeSet
 from mlprov.aws.preview import Preview, build, markdown
@@ -70,8 +71,7 @@ def preview_of(aws: Aws, product: Product, cs: ChangeSet, template: dict[str, An
 def write_reports(preview: Preview, reports_dir: Path) -> tuple[Path, Path]:
     """``<reports>/<product>/changes.md`` and ``changes.json``."""
     folder = reports_dir / preview.product
-    folder.mkdir(parents=True, exist_ok=True)
     md, js = folder / "changes.md", folder / "changes.json"
-    md.write_text(markdown(preview), encoding="utf-8")
-    js.write_text(json.dumps(preview.to_json(), indent=2) + "\n", encoding="utf-8")
+    write_text(md, markdown(preview))
+    write_text(js, json.dumps(preview.to_json(), indent=2) + "\n")
     return md, js

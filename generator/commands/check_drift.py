@@ -1,4 +1,6 @@
-"""``check-drift CONFIG [--format json|markdown|text|html]``: drift report for the deployed stack; exit 1 on drift."""
+"""``check-drift CONFIG [--format json|markdown|text|html]``: drift report for the deployed stack.
+
+Exit 1 on drift, 5 (INCOMPLETE) when nothing drifted but some resource could not be read, 0 only when in sync."""
 
 from __future__ import annotations
 
@@ -28,7 +30,7 @@ def run(args: argparse.Namespace) -> int:
         from mlprov.aws.delete import check_stack_name  # noqa: PLC0415
 
         check_stack_name(prod, name)
-    report = check(connect(args, prod), prod.name, name)
+    report = check(connect(args, prod), prod.name, name, str(prod.config.get("environment", "")))
     md, js = write_reports(report, reports_dir(args))
     if args.format == "json":
         print(json.dumps(report.to_json(), indent=2, default=str))
@@ -43,7 +45,9 @@ def run(args: argparse.Namespace) -> int:
     else:
         print(text(report))
         print(f"reports: {md} {js}")
-    return int(ExitCode.FINDINGS if report.drifted else ExitCode.OK)
+    if report.drifted:
+        return int(ExitCode.FINDINGS)
+    return int(ExitCode.INCOMPLETE if report.incomplete else ExitCode.OK)
 
 
-COMMAND = Command("check-drift", "drift report for the deployed stack (exit 1 on drift)", configure, run)
+COMMAND = Command("check-drift", "drift report for the deployed stack (exit 1 on drift, 5 if incomplete)", configure, run)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from mlprov.atomic import write_text
 from mlprov.commands import Command
 from mlprov.commands._aws_common import reports_dir
 from mlprov.gitops.comment import drift_issue, plan_comment
@@ -29,8 +30,7 @@ def run(args: argparse.Namespace) -> int:
         body, _drifted = drift_issue(folder, products)
         full = drift_issue(folder, products, limit=10**9)[0]
     if args.out:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(body, encoding="utf-8")
+        write_text(args.out, body)
         print(f"wrote {args.out} ({len(body)} characters)")
     else:
         print(body, end="")

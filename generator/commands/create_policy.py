@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from mlprov.atomic import write_text
 from mlprov.commands import Command
 from mlprov.commands._common import add_config_argument, product
 from mlprov.paths import policy_path
@@ -26,10 +27,9 @@ def run(args: argparse.Namespace) -> int:
     _text, template = render(prod)
     docs = deployer_documents(template)
     out: Path = args.out or policy_path(prod.path)
-    out.parent.mkdir(parents=True, exist_ok=True)
     for i, doc in enumerate(docs):
         path = _part(out, i)
-        path.write_text(render_json(doc), encoding="utf-8")
+        write_text(path, render_json(doc))
         statements = len(doc["Statement"])
         print(f"{path}: {statements} statements, {iam_size(doc)} of {MANAGED_POLICY_LIMIT} characters")
     if len(docs) > 1:

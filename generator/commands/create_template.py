@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from mlprov.atomic import write_text
 from mlprov.commands import Command
 from mlprov.commands._common import add_config_argument, product
 from mlprov.paths import template_path
@@ -20,8 +21,7 @@ def run(args: argparse.Namespace) -> int:
     prod = product(args.config)
     text, template = render(prod)
     out: Path = args.out or template_path(prod.path)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(text, encoding="utf-8")
+    write_text(out, text)
     size = len(text.encode())
     print(f"{out}: {len(template['Resources'])} resources, {size} bytes ({prod.variant.label})")
     if size > 51_200:

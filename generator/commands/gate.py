@@ -12,6 +12,7 @@ import logging
 from pathlib import Path
 
 from mlprov.actionlog import LOGGER_NAME
+from mlprov.atomic import write_text
 from mlprov.commands import Command
 from mlprov.errors import ExitCode
 from mlprov.gates.engine import GateOptions, gate_targets
@@ -45,10 +46,9 @@ def render(result: GateResult, fmt: str, root: Path) -> str:
 
 def write_reports(result: GateResult, reports_dir: Path, root: Path) -> Path:
     folder = reports_dir / "gate"
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "gate.json").write_text(to_json(result), encoding="utf-8")
-    (folder / "gate.md").write_text(to_markdown(result), encoding="utf-8")
-    (folder / "gate.sarif").write_text(to_sarif(result, root), encoding="utf-8")
+    write_text(folder / "gate.json", to_json(result))
+    write_text(folder / "gate.md", to_markdown(result))
+    write_text(folder / "gate.sarif", to_sarif(result, root))
     return folder
 
 
@@ -63,8 +63,7 @@ def gate_and_report(args: argparse.Namespace, repo: Repo, targets: list[Target])
         log.warning("%s", line)
     text = render(result, args.format, repo.root)
     if args.out:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(text, encoding="utf-8")
+        write_text(args.out, text)
         print(to_text(result), end="")
         print(f"wrote {args.out}")
     else:

@@ -1,6 +1,8 @@
 """``create-review-report CONFIG``: a self-contained HTML review of one product before it is deployed.
 
-Exit 0 when the verdict is READY, 1 when it is BLOCKED or UNKNOWN (gate not run); the page is written either way.
+Exit 0 when the verdict is READY or READY (static checks only) (its lines say what was not checked: the change preview
+and the pre-flight need an endpoint or credentials), 1 when it is BLOCKED or UNKNOWN (gate not run); the page is
+written either way.
 """
 
 from __future__ import annotations
@@ -51,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
     for reason in verdict.reasons:
         print(f"  - {reason}")
     print(f"report: {path}")
-    return int(ExitCode.OK if verdict.ready else ExitCode.FINDINGS)
+    return int(ExitCode.OK if verdict.deployable else ExitCode.FINDINGS)
 
 
 COMMAND = Command("create-review-report", "a pre-deployment HTML review report (resources, IAM, gate findings, changes)",

@@ -1,4 +1,7 @@
-"""Content-hash cache of tool findings: ``.cache/gate/<tool>/<key>.json``, one entry per template per tool.
+"""Content-hash cache of tool findings: ``<cache>/gate/<tool>/<key>.json``, one entry per template per tool.
+
+The cache folder is outside the work tree and every entry is authenticated (:mod:`mlprov.gates.cachedir`): an entry
+whose HMAC does not verify (planted, copied to another key's name, edited) is ignored and the template scanned again.
 
 The key hashes the template's bytes with the tool's fingerprint (tool version, rule pack contents and the
 options that change results), so an unchanged template under unchanged rules and tool versions is never
@@ -9,11 +12,12 @@ product or path, so identical templates share them.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
-import os
 from pathlib import Path
 from typing import Any
 
+from mlprov.atomic import write_text
 from mlprov.gates.model import Finding, Severity, Tool
 from mlprov.gates.targets import Target
 
@@ -59,11 +63,32 @@ FACTS_VERSION = "1"
 
 
 class GateCache:
-    """Findings per (tool fingerprint, template digest); ``enabled=False`` reads nothing and writes nothing."""
+    """Findings per (tool fingerprint, template digest); ``enabled=False`` reads nothing and writes nothing.
+    ``secret``: the HMAC key (see :func:`mlprov.gates.cachedir.key`)."""
 
-    def __init__(self, directory: Path, enabled: bool = True) -> None:
+    def __init__(self, directory: Path, enabled: bool = True, secret: bytes = b"") -> None:
         self.dir = directory
         self.enabled = enabled
+        self.secret = secret
+
+    def _mac(self, name: str, body: str) -> str:
+        return hmac.new(self.secret, f"{name}\0{body}".encode(), hashlib.sha256).hexdigest()
+
+    def _read(self, path: Path) -> Any:
+        """The entry's JSON body, or None when missing, unreadable or not authenticated for this name."""
+        try:
+            doc = json.loads(path.read_text(encoding="utf-8"))
+            body, mac = str(doc["body"]), str(doc["mac"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+        name = path.relative_to(self.dir).as_posix()
+        if not self.secret or not hmac.compare_digest(mac, self._mac(name, body)):
+            return None
+        return json.loads(body)
+
+    def _write(self, path: Path, value: Any) -> None:
+        body = json.dumps(value)
+        write_text(path, json.dumps({"mac": self._mac(path.relative_to(self.dir).as_posix(), body), "body": body}))
 
     def _path(self, tool: Tool, tool_fingerprint: str, target: Target) -> Path:
         return self.dir / tool.value / f"{fingerprint(tool_fingerprint, target.digest)}.json"
@@ -71,40 +96,29 @@ class GateCache:
     def get(self, tool: Tool, tool_fingerprint: str, target: Target) -> list[Finding] | None:
         if not self.enabled:
             return None
-        path = self._path(tool, tool_fingerprint, target)
+        items = self._read(self._path(tool, tool_fingerprint, target))
         try:
-            items = json.loads(path.read_text(encoding="utf-8"))
-            return from_entry(tool, target, items)
-        except (OSError, ValueError, KeyError, TypeError):
-            return None  # missing or unreadable: scan again
+            return None if items is None else from_entry(tool, target, items)
+        except (ValueError, KeyError, TypeError):
+            return None  # authenticated but of another format: scan again
 
     def put(self, tool: Tool, tool_fingerprint: str, target: Target, findings: list[Finding]) -> None:
-        if not self.enabled:
-            return
-        path = self._path(tool, tool_fingerprint, target)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(to_entry(findings)), encoding="utf-8")
-        tmp.replace(path)  # atomic: parallel gate runs never read half an entry
+        if self.enabled:
+            self._write(self._path(tool, tool_fingerprint, target), to_entry(findings))  # atomic: temp file + rename
 
     def get_facts(self, target: Target) -> tuple[str, list[Finding]] | None:
         """(tier, inline-suppression findings) remembered for these template bytes."""
         if not self.enabled:
             return None
-        path = self.dir / FACTS / f"{fingerprint(FACTS_VERSION, target.digest)}.json"
+        doc = self._read(self.dir / FACTS / f"{fingerprint(FACTS_VERSION, target.digest)}.json")
         try:
-            doc = json.loads(path.read_text(encoding="utf-8"))
             found = [f for item in doc["inline"] for f in from_entry(Tool(item["tool"]), target, [item])]
             return str(doc["tier"]), found
-        except (OSError, ValueError, KeyError, TypeError):
+        except (ValueError, KeyError, TypeError):
             return None
 
     def put_facts(self, target: Target, tier: str, inline: list[Finding]) -> None:
         if not self.enabled:
             return
-        path = self.dir / FACTS / f"{fingerprint(FACTS_VERSION, target.digest)}.json"
-        path.parent.mkdir(parents=True, exist_ok=True)
         items = [entry | {"tool": f.tool.value} for entry, f in zip(to_entry(inline), inline, strict=True)]
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps({"tier": tier, "inline": items}), encoding="utf-8")
-        tmp.replace(path)
+        self._write(self.dir / FACTS / f"{fingerprint(FACTS_VERSION, target.digest)}.json", {"tier": tier, "inline": items})

@@ -12,6 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from mlprov.gates import cachedir, tierlabel
 from mlprov.gates.cache import GateCache
 from mlprov.gates.cfnlint_tool import CfnLint
 from mlprov.gates.checkov_tool import Checkov
@@ -23,7 +24,12 @@ from mlprov.gates.toolbase import Runner, run_batch
 from mlprov.gates.waivers import apply_waivers, load_waivers, unused_warnings
 from mlprov.paths import Repo
 
-CACHE_DIR = Path(".cache") / "gate"
+
+def cache_dir(root: Path) -> Path:
+    """The gate cache: outside the work tree (``$MLPROV_CACHE_DIR``, else the XDG user cache), never one git tracks."""
+    folder = cachedir.base_dir()
+    cachedir.refuse_tracked(root, folder)
+    return folder / "gate"
 
 
 @dataclass(frozen=True)
@@ -34,9 +40,9 @@ class GateOptions:
 
 def runner_factories(root: Path, tools: tuple[Tool, ...]) -> list[Callable[[], Runner]]:
     """Constructors of the chosen tools' runners, the slowest tool (checkov) first so it starts first."""
-    cache_dir = root / CACHE_DIR
+    versions = cachedir.base_dir() / "gate"
     factories: dict[Tool, Callable[[], Runner]] = {
-        Tool.CHECKOV: lambda: Checkov(root, cache_dir),
+        Tool.CHECKOV: lambda: Checkov(root, versions),
         Tool.CFN_LINT: lambda: CfnLint(root),
         Tool.CFN_GUARD: lambda: CfnGuard(root),
     }
@@ -115,14 +121,18 @@ def gate_targets(root: Path, targets: list[Target], options: GateOptions | None 
     started = time.perf_counter()
     waivers, problems = load_waivers(root)
     factories = runner_factories(root, options.tools)
-    cache = GateCache(root / CACHE_DIR, enabled=options.use_cache)
+    cache = GateCache(cache_dir(root), enabled=True, secret=cachedir.key(cachedir.base_dir())) if options.use_cache \
+        else GateCache(Path(), enabled=False)
     findings: list[Finding] = []
     result = GateResult(products=[t.product for t in targets], waiver_problems=problems)
     with ThreadPoolExecutor(max_workers=len(factories) or 1) as pool:
         futures = [pool.submit(_scan, make, cache, targets) for make in factories]
         tiers: dict[str, str] = {}
+        labels: list[Finding] = []  # a template tier label that is not its config's: never waived
         for target in targets:  # while the tools run
-            tiers[target.product], inline = _facts(cache, target)
+            label, inline = _facts(cache, target)
+            tiers[target.product], mismatch = tierlabel.check(target, label)
+            labels += mismatch
             findings += [f for f in inline if f.tool in options.tools]
         scans = {tool: (found, stats) for tool, found, stats in (f.result() for f in futures)}
     for tool in Tool:  # reported in a fixed order
@@ -131,7 +141,7 @@ def gate_targets(root: Path, targets: list[Target], options: GateOptions | None 
             result.tools[tool.value] = scans[tool][1]
             result.tool_versions[tool.value] = scans[tool][1].version
     open_, waived, counts = apply_waivers(_dedupe(findings), waivers, lambda p: tiers.get(p, ""))
-    result.findings = open_
+    result.findings = sorted(labels + open_, key=lambda f: (f.product, f.tool.value, f.rule_id, f.resource, f.line))
     result.waived = waived
     result.active_waivers = waivers
     result.warnings = unused_warnings(waivers, counts, tiers)

@@ -109,8 +109,9 @@ def cached_version(cache_dir: Path, executable: Path, argv: list[str]) -> str:
     if proc.returncode != 0 or not words:
         raise UserError(f"{executable}: '--version' failed (exit {proc.returncode})", hint="reinstall it with 'make setup'")
     known[key] = words[-1]
-    store.parent.mkdir(parents=True, exist_ok=True)
-    store.write_text(json.dumps(known, indent=1), encoding="utf-8")
+    from mlprov.atomic import write_text  # noqa: PLC0415
+
+    write_text(store, json.dumps(known, indent=1))
     return words[-1]
 
 

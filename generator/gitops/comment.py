@@ -4,13 +4,21 @@ Inputs: ``<reports>/<product>/changes.json`` (show-changes), ``review.json`` (sh
 ``drift.json``/``drift.md`` (check-drift). The comment starts with a hidden marker that identifies it, then the
 summary (one row per product, data-loss flags), then per-product details as long as GitHub's 65,536-character
 limit allows; the full detail goes to the job summary ($GITHUB_STEP_SUMMARY) instead.
+
+Every value read from the reports (product, stack, logical id, type, causes: they come from configs and AWS) goes
+through :mod:`mlprov.reports.mdsafe` (code spans that cannot be broken out of, safe in table cells) or, inside the
+``<summary>`` HTML, through ``html.escape``.
 """
 
 from __future__ import annotations
 
+import html
 import json
 from pathlib import Path
 from typing import Any
+
+from mlprov.reports.mdsafe import code
+from mlprov.reports.mdsafe import text as plain
 
 PLAN_MARKER = "<!-- mlprov:plan -->"
 DRIFT_MARKER = "<!-- mlprov:drift-issue -->"
@@ -50,17 +58,19 @@ def _details(changes: dict[str, Any]) -> str:
     rows = ["| action | logical id | type | replacement | causes |", "|---|---|---|---|---|"]
     for r in changes["changes"]:
         flag = " **DATA-LOSS RISK**" if r["data_loss"] else ""
-        rows.append(f"| {r['kind']}{flag} | `{r['logical_id']}` | {r['type']} | {r['replacement'] or '-'} | "
-                    f"{', '.join(r['causes']) or '-'} |")
+        rows.append(f"| {plain(r['kind'])}{flag} | {code(r['logical_id'])} | {code(r['type'])} | "
+                    f"{plain(r['replacement'] or '-')} | {', '.join(code(c) for c in r['causes']) or '-'} |")
     return "\n".join(rows)
 
 
 def _section(changes: dict[str, Any], review: dict[str, Any] | None) -> str:
-    lines = [f"<details><summary><code>{changes['product']}</code>: {_counts(changes)}</summary>", ""]
+    lines = [f"<details><summary><code>{html.escape(str(changes['product']))}</code>: {html.escape(_counts(changes))}"
+             "</summary>", ""]
     if review and review.get("change_set_name"):
         ident = review["identity"]
-        lines += [f"Kept change set `{review['change_set_name']}`: template sha256 `{ident['template_sha256'][:12]}`, "
-                  f"parameters sha256 `{ident['parameters_sha256'][:12]}`, stack last updated `{ident['stack_updated']}`.", ""]
+        lines += [f"Kept change set {code(review['change_set_name'])}: template sha256 "
+                  f"{code(str(ident['template_sha256'])[:12])}, parameters sha256 {code(str(ident['parameters_sha256'])[:12])}, "
+                  f"stack last updated {code(ident['stack_updated'])}.", ""]
     if not changes["no_changes"]:
         lines += [_details(changes), ""]
     lines.append("</details>")
@@ -76,15 +86,16 @@ def plan_comment(reports_dir: Path, products: list[str] | None = None, limit: in
             f"{len(entries)} product(s) previewed: **{len(changed)}** with changes, {len(entries) - len(changed)} without"
             + (f", **{len(risky)} with DATA-LOSS RISK**." if risky else "."), ""]
     for c in risky:
-        head.append(f"- :warning: **DATA-LOSS RISK** in `{c['product']}`: {', '.join(f'`{x}`' for x in c['data_loss_risk'])}")
+        head.append(f"- :warning: **DATA-LOSS RISK** in {code(c['product'])}: {', '.join(code(x) for x in c['data_loss_risk'])}")
     if risky:
         head.append("")
     if entries:
         head += ["| product | stack | type | add | modify | replace | remove | change set |", "|---|---|---|---|---|---|---|---|"]
         for c, r in entries:
-            counts = " | ".join(str(c["counts"][k]) for k in KINDS)
-            kept = f"`{r['change_set_name']}`" if r and r.get("change_set_name") else "-"
-            head.append(f"| `{c['product']}` | `{c['stack']}` | {'-' if c['no_changes'] else c['change_type']} | {counts} | {kept} |")
+            counts = " | ".join(plain(c["counts"][k]) for k in KINDS)
+            kept = code(r["change_set_name"]) if r and r.get("change_set_name") else "-"
+            kind = "-" if c["no_changes"] else plain(c["change_type"])
+            head.append(f"| {code(c['product'])} | {code(c['stack'])} | {kind} | {counts} | {kept} |")
         head.append("")
     head.append("Merging executes exactly these kept change sets (`mlprov deploy-product --reviewed`); if the template, "
                 "its parameters or the stack change after this preview, the deploy stops and waits for approval.")
@@ -108,15 +119,18 @@ def drift_issue(reports_dir: Path, products: list[str] | None = None, limit: int
     drifted = [(f, d) for f, d in entries if d["drifted"]]
     head = [DRIFT_MARKER, "## mlprov drift report", "",
             f"{len(entries)} product(s) checked: **{len(drifted)} drifted**.", "",
-            "| product | stack | drifted | deleted | in sync | not checked | coverage |", "|---|---|---|---|---|---|---|"]
+            "| product | stack | verdict | drifted | deleted | in sync | not checked | coverage |",
+            "|---|---|---|---|---|---|---|---|"]
     for _f, d in entries:
         c = d["counts"]
-        head.append(f"| `{d['product']}` | `{d['stack']}` | {c['DRIFTED']} | {c['DELETED']} | {c['IN_SYNC']} | "
-                    f"{c['NOT_CHECKED']} | {d['coverage_percent']}% |")
+        verdict = d.get("verdict") or ("DRIFTED" if d["drifted"] else "IN_SYNC")
+        head.append(f"| {code(d['product'])} | {code(d['stack'])} | {plain(verdict)} | {plain(c['DRIFTED'])} | "
+                    f"{plain(c['DELETED'])} | {plain(c['IN_SYNC'])} | {plain(c['NOT_CHECKED'])} | {plain(d['coverage_percent'])}% |")
     text = "\n".join(head) + "\n"
     for i, (folder, d) in enumerate(drifted):
+        # drift.md escapes every value itself (mlprov.aws.drift.markdown)
         md = (folder / "drift.md").read_text(encoding="utf-8").replace("<!-- mlprov:drift -->\n", "")
-        section = f"<details><summary><code>{d['product']}</code></summary>\n\n{md}\n</details>"
+        section = f"<details><summary><code>{html.escape(str(d['product']))}</code></summary>\n\n{md}\n</details>"
         note = f"\n_{len(drifted) - i} drifted product(s)' details not shown (issue size limit); see the run's reports._\n"
         if len(text) + len(section) + 2 + len(note) > limit:
             return text + note, bool(drifted)

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from mlprov.atomic import write_text
 from mlprov.cli import main as mlprov
 from mlprov.environ import scoped_environ
 from mlprov.errors import MlprovError
@@ -49,7 +50,7 @@ def _run(*argv: str) -> None:
 def _edit(config: Path, edit: dict[str, Any]) -> None:
     data = yaml.safe_load(config.read_text(encoding="utf-8"))
     data.update(edit)
-    config.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    write_text(config, yaml.safe_dump(data, sort_keys=False))
 
 
 def produce(source_repo: Path, scratch: Path) -> str:
@@ -89,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="mlprov-example-") as tmp:
         body = produce(source, Path(tmp))
     edits = "; ".join(f"`{n}`: {', '.join(f'{k} = {v!r}' for k, v in e.items())}" for n, e in PRODUCTS.items() if e)
-    args.out.write_text(PREFACE.format(edits=edits) + body, encoding="utf-8")
+    write_text(args.out, PREFACE.format(edits=edits) + body)
     print(f"wrote {args.out} ({len(body)} characters of comment)")
     return 0
 

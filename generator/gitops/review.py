@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
+from mlprov.atomic import write_text
 from mlprov.aws import changeset, stack
 from mlprov.aws.changeset import ChangeSet
 from mlprov.aws.deploy import Refused
@@ -79,14 +80,13 @@ def ci_commit() -> str:
 def write_record(reports_dir: Path, preview: Preview, cs: ChangeSet, ident: Identity, commit: str = "") -> Path:
     """``<reports>/<product>/review.json``: what the pull request showed, for the audit trail and the comment."""
     folder = reports_dir / preview.product
-    folder.mkdir(parents=True, exist_ok=True)
     path = folder / RECORD
     record = {"product": preview.product, "stack": preview.stack, "change_type": preview.change_type,
               "no_changes": preview.no_changes, "change_set_id": cs.id,
               "change_set_name": "" if preview.no_changes else ident.change_set_name,
               "identity": ident.to_json(), "commit": commit,
               "reviewed_at": datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")}
-    path.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
+    write_text(path, json.dumps(record, indent=2) + "\n")
     return path
 
 

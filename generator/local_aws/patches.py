@@ -17,6 +17,8 @@ Each patch is idempotent, wraps moto's own code (original behaviour first, then 
   (every later Ref to it then resolves to nothing); the resource is kept and updated where we know how.
 - IAM role: moto ignores ``ManagedPolicyArns`` (nothing is attached) and, on update, the boundary; AWS attaches
   them, and detaches them when the role goes.
+- IAM role inline policies: moto stores a template's ``Policies`` document as a dict and answers GetRolePolicy with
+  its Python repr; AWS stores (and returns) JSON.
 - security group: moto replaces a group on every update (new id); AWS changes tags in place. A tag-only change
   is now applied in place; anything else still goes through moto's replacement.
 - replacement cascade: when an update replaces a resource (new physical id) or changes what Fn::GetAtt gives
@@ -80,6 +82,7 @@ def apply_patches() -> dict[str, str]:
     _once(Role, "create_from_cloudformation_json", t.role_create, "attach ManagedPolicyArns", classmethod_=True)
     _once(Role, "update_from_cloudformation_json", t.role_update, "sync attachments and boundary", classmethod_=True)
     _once(Role, "delete_from_cloudformation_json", t.role_delete, "detach managed policies first", classmethod_=True)
+    _once(Role, "put_policy", t.role_put_policy, "store inline policies from a template as JSON")
     _once(SecurityGroup, "create_from_cloudformation_json", t.sg_create, "remember the properties", classmethod_=True)
     _once(SecurityGroup, "update_from_cloudformation_json", t.sg_update, "tag-only changes in place", classmethod_=True)
     _once(Topic, "update_from_cloudformation_json", t.topic_update, "update in place, keep subscriptions", classmethod_=True)

@@ -149,6 +149,22 @@ def _without_tags(props: dict[str, Any]) -> dict[str, Any]:
 
 def _remember_properties(group: Any, props: dict[str, Any], _account_id: str) -> None:
     group.mlprov_properties = props  # sg_update compares them to tell a tag-only change
+    _apply_egress(group, props.get("SecurityGroupEgress") or [])
+
+
+def _apply_egress(group: Any, rules: list[dict[str, Any]]) -> None:
+    """moto keeps the default allow-all egress rule and ignores ``SecurityGroupEgress``; CloudFormation removes the
+    default rule and adds the template's (AWS::EC2::SecurityGroup, SecurityGroupEgress: "when you specify egress rules,
+    the default rule is removed")."""
+    if not rules:
+        return
+    backend = group.ec2_backend
+    group.egress_rules.clear()
+    for r in rules:
+        ranges = [{"CidrIp": r["CidrIp"], **({"Description": r["Description"]} if "Description" in r else {})}] \
+            if "CidrIp" in r else []
+        backend.authorize_security_group_egress(group.id, str(r.get("IpProtocol")), str(r.get("FromPort", "")),
+                                                str(r.get("ToPort", "")), ranges, vpc_id=group.vpc_id)
 
 
 sg_create = create_then(_remember_properties)
@@ -223,3 +239,14 @@ def topic_update(original: Any) -> Any:
         return original_resource
 
     return update
+
+
+def role_put_policy(original: Any) -> Any:
+    """moto stores a role's inline ``Policies`` from a template as a Python dict and answers GetRolePolicy with its
+    repr (not JSON); AWS stores the JSON document (IAM API Reference, "GetRolePolicy": PolicyDocument is the JSON
+    policy document, URL-encoded)."""
+
+    def put_policy(self: Any, policy_name: str, policy_json: Any) -> None:
+        original(self, policy_name, policy_json if isinstance(policy_json, str) else json.dumps(policy_json))
+
+    return put_policy

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from mlprov.atomic import write_text
 from mlprov.config.model import Product
 from mlprov.paths import product_dir, template_path
 from mlprov.render.engine import render
@@ -60,8 +61,7 @@ def write(renderings: list[Rendering]) -> list[Path]:
     for r in renderings:
         if r.path.is_file() and r.path.read_text(encoding="utf-8") == r.content:
             continue
-        r.path.parent.mkdir(parents=True, exist_ok=True)
-        r.path.write_text(r.content, encoding="utf-8")
+        write_text(r.path, r.content)
         written.append(r.path)
     for p in _leftovers(renderings):
         p.unlink()

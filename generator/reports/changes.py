@@ -27,6 +27,9 @@ class PreviewState:
     status: str
     message: str
     preview: Preview | None = None
+    # the deploy's pre-flight (enterprise network prerequisites): None = not run, [] = passed, else what is missing
+    preflight: list[str] | None = None
+    preflight_note: str = "pre-flight not run (no AWS endpoint or credentials given)"
 
     @property
     def data_loss(self) -> list[str]:
@@ -54,17 +57,32 @@ def fetch(args: argparse.Namespace, product: Product, text: str, template: dict[
     from mlprov.aws.session import connect  # noqa: PLC0415
 
     aws = connect(args, product)
+    missing, note = _preflight(aws, product)
     try:
         current = stack.describe(aws.cfn, product.names.stack)
         if current is None or current["StackStatus"] in {"REVIEW_IN_PROGRESS", "DELETE_COMPLETE"}:
-            return PreviewState(NO_STACK, NO_STACK_TEXT)
+            return PreviewState(NO_STACK, NO_STACK_TEXT, None, missing, note)
         cs, preview = plan(aws, product, text, template, stack.Poller(local=aws.target.is_local))
         if not cs.no_changes:  # a no-changes set was deleted already when it was created
             changeset.delete(aws.cfn, cs)
     except MlprovError as exc:
-        return PreviewState(FAILED, f"change preview failed: {exc.message}")
+        return PreviewState(FAILED, f"change preview failed: {exc.message}", None, missing, note)
     except Exception as exc:
         if type(exc).__module__.split(".")[0] not in {"botocore", "boto3"}:
             raise
-        return PreviewState(FAILED, f"change preview failed: {translate(exc).message}")
-    return PreviewState(SHOWN, summary_line(preview), preview)
+        return PreviewState(FAILED, f"change preview failed: {translate(exc).message}", None, missing, note)
+    return PreviewState(SHOWN, summary_line(preview), preview, missing, note)
+
+
+def _preflight(aws: Any, product: Product) -> tuple[list[str] | None, str]:
+    """The deploy's own pre-flight (:func:`mlprov.aws.preflight.missing_prerequisites`), or why it could not run."""
+    from mlprov.aws import preflight  # noqa: PLC0415
+    from mlprov.aws.errors import translate  # noqa: PLC0415
+
+    try:
+        missing = preflight.missing_prerequisites(aws, product)
+    except Exception as exc:
+        if type(exc).__module__.split(".")[0] not in {"botocore", "boto3"}:
+            raise
+        return None, f"pre-flight could not run: {translate(exc).message}"
+    return missing, "pre-flight passed" if not missing else f"pre-flight: {len(missing)} prerequisite(s) missing"

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from mlprov import __version__
+from mlprov.atomic import write_text
 from mlprov.aws.driftmodel import DELETED, DRIFTED, IN_SYNC, NOT_CHECKED, DriftReport
 from mlprov.reports.environment import render
 
@@ -29,7 +30,6 @@ def html(report: DriftReport, generated: datetime | None = None) -> str:
 
 def write(report: DriftReport, reports_dir: Path) -> Path:
     folder = reports_dir / report.product
-    folder.mkdir(parents=True, exist_ok=True)
     path = folder / REPORT_FILE
-    path.write_text(html(report), encoding="utf-8")
+    write_text(path, html(report))
     return path

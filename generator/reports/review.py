@@ -9,10 +9,11 @@ from pathlib import Path
 from typing import Any
 
 from mlprov import __version__
+from mlprov.atomic import write_text
 from mlprov.config.model import Product
 from mlprov.gates.model import Finding, GateResult, Severity, Waiver
-from mlprov.paths import product_dir
-from mlprov.reports import graph, iam, resources
+from mlprov.paths import find_repo, product_dir, template_path
+from mlprov.reports import graph, iam, provenance, resources
 from mlprov.reports.changes import PreviewState
 from mlprov.reports.environment import render
 from mlprov.reports.verdict import Verdict, decide
@@ -87,12 +88,9 @@ def html(review: Review) -> str:
         preview=review.preview,
         version=__version__,
         generated=review.generated.strftime("%Y-%m-%d %H:%M:%S UTC"),
+        provenance=provenance.of(find_repo(review.product.path.parent).root, template_path(review.product.path)),
     )
 
 
 def write(review: Review, reports_dir: Path) -> Path:
-    folder = reports_dir / review.product.name
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / REPORT_FILE
-    path.write_text(html(review), encoding="utf-8")
-    return path
+    return write_text(reports_dir / review.product.name / REPORT_FILE, html(review))

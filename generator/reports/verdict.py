@@ -1,5 +1,8 @@
 """The review report's verdict: READY only when the gate ran clean, no waiver has expired, the committed
-renderings are current and no change would lose data. A gate that did not run gives UNKNOWN (not ready)."""
+renderings are current, the change preview was made (or there is no stack yet: a first deploy only adds) with no
+data loss, and the deploy's pre-flight passed. When everything static passed but the preview or the pre-flight
+could not run, it is "READY (static checks only)" and says what was not checked. A gate that did not run gives
+UNKNOWN (not ready); anything that blocks gives BLOCKED."""
 
 from __future__ import annotations
 
@@ -8,9 +11,9 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from mlprov.gates.model import GateResult, Severity, Waiver
-from mlprov.reports.changes import FAILED, SHOWN, PreviewState
+from mlprov.reports.changes import FAILED, NO_STACK, SHOWN, PreviewState
 
-READY, BLOCKED, UNKNOWN = "READY", "BLOCKED", "UNKNOWN"
+READY, STATIC_ONLY, BLOCKED, UNKNOWN = "READY", "READY_STATIC", "BLOCKED", "UNKNOWN"
 
 
 @dataclass(frozen=True)
@@ -18,15 +21,23 @@ class Verdict:
     status: str
     reasons: list[str] = field(default_factory=list)  # what blocks (or leaves it unknown)
     passed: list[str] = field(default_factory=list)  # the checks that passed
+    unchecked: list[str] = field(default_factory=list)  # what could not be checked (READY_STATIC)
 
     @property
     def ready(self) -> bool:
         return self.status == READY
 
     @property
+    def deployable(self) -> bool:
+        """Nothing blocks: READY, or READY on the static checks with what was not checked said."""
+        return self.status in {READY, STATIC_ONLY}
+
+    @property
     def headline(self) -> str:
         if self.status == READY:
             return "READY to deploy"
+        if self.status == STATIC_ONLY:
+            return "READY (static checks only)"
         if self.status == UNKNOWN:
             return "UNKNOWN — gate not run (not ready)"
         return f"BLOCKED — {len(self.reasons)} reason(s)"
@@ -58,12 +69,25 @@ def decide(gate: GateResult | None, gate_note: str, stale: list[tuple[str, str]]
     if not stale:
         passed.append("committed renderings are up to date")
     blocked += [f"DATA-LOSS RISK: {line}" for line in preview.data_loss]
+    unchecked: list[str] = []
     if preview.status == FAILED:
         blocked.append(preview.message)
     elif preview.status == SHOWN and not preview.data_loss:
         passed.append(f"no data-loss risk in the change preview ({preview.message})")
+    elif preview.status == NO_STACK:
+        passed.append("no stack deployed yet: the first deploy only adds resources")
+    else:
+        unchecked.append(f"change preview: {preview.message}")
+    if preview.preflight is None:
+        unchecked.append(preview.preflight_note)
+    elif preview.preflight:
+        blocked += [f"pre-flight: {m}" for m in preview.preflight]
+    else:
+        passed.append("pre-flight passed (the deploy's prerequisites exist)")
     if blocked:
-        return Verdict(BLOCKED, blocked + ([f"gate not run: {gate_note}"] if gate is None else []), passed)
+        return Verdict(BLOCKED, blocked + ([f"gate not run: {gate_note}"] if gate is None else []), passed, unchecked)
     if gate is None:
-        return Verdict(UNKNOWN, [f"gate not run: {gate_note}"], passed)
+        return Verdict(UNKNOWN, [f"gate not run: {gate_note}"], passed, unchecked)
+    if unchecked:
+        return Verdict(STATIC_ONLY, [f"not checked: {u}" for u in unchecked], passed, unchecked)
     return Verdict(READY, [], passed)

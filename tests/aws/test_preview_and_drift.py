@@ -71,10 +71,11 @@ def test_native_drift_detection_reads_every_page() -> None:
         {**drift, "LogicalResourceId": "KmsKey", "StackResourceDriftStatus": "DELETED"}]}, {"StackName": "s", "NextToken": "n"})
     with stub:
         got = nativedrift.detect(aws.cfn, "s", Poller(local=True, sleep=lambda _s: None))
-    assert got["ArtifactsBucket"][0] == "DRIFTED"
-    assert got["ArtifactsBucket"][1][0].property == "/VersioningConfiguration/Status"
-    assert got["ArtifactsBucket"][1][0].actual == "Suspended" and got["ArtifactsBucket"][1][0].source == "cloudformation"
-    assert got["KmsKey"] == ("DELETED", [])
+    assert got.results["ArtifactsBucket"][0] == "DRIFTED"
+    assert got.results["ArtifactsBucket"][1][0].property == "/VersioningConfiguration/Status"
+    bucket = got.results["ArtifactsBucket"][1][0]
+    assert bucket.actual == "Suspended" and bucket.source == "cloudformation"
+    assert got.results["KmsKey"] == ("DELETED", [])
     stub.assert_no_pending_responses()
 
 

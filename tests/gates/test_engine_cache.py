@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
 from collections.abc import Callable
 from functools import partial
@@ -128,9 +129,12 @@ def test_identical_templates_are_scanned_once_and_reported_for_each_product(
         (root / "products" / product / "template.yaml").write_text(same)
     result = gate(root, tools=(Tool.CHECKOV,))
     assert batches == [(Tool.CHECKOV, [A, B])]
-    assert [(f.product, f.template) for f in result.findings] == [
+    assert [(f.product, f.template) for f in result.findings if f.tool is Tool.CHECKOV] == [
         (A, f"products/{A}/template.yaml"), (C, f"products/{C}/template.yaml")
     ]
+    # C's config is professional, its template now says starter: the gate judges it as professional, and says so
+    assert [(f.product, f.rule_id, f.severity.value) for f in result.findings if f.tool is not Tool.CHECKOV] == [
+        (C, "MLPROV_TIER_LABEL", "critical")]
 
 
 def test_no_cache_scans_everything_and_stores_nothing(fake: tuple[Path, list[tuple[Tool, list[str]]], dict[str, str]]) -> None:
@@ -139,6 +143,7 @@ def test_no_cache_scans_everything_and_stores_nothing(fake: tuple[Path, list[tup
     gate(root, use_cache=False)
     assert len(batches) == 6
     assert not (root / ".cache" / "gate").exists()
+    assert not (Path(os.environ["MLPROV_CACHE_DIR"]) / "gate").exists()
 
 
 def test_an_unparseable_template_goes_to_cfn_lint_only(fake: tuple[Path, list[tuple[Tool, list[str]]], dict[str, str]]) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -93,7 +94,8 @@ def test_each_tool_reports_the_broken_template_and_the_gate_fails(
     assert "stale rendering: it differs from what `mlprov render " in capsys.readouterr().err
     assert main(["validate-prov-template", STARTER, "--format", "markdown"]) == 0
     assert "**gate clean: 1 product(s), 0 finding(s)" in capsys.readouterr().out
-    assert (root / ".cache" / "gate" / "cfn-lint").is_dir()
+    assert (Path(os.environ["MLPROV_CACHE_DIR"]) / "gate" / "cfn-lint").is_dir()  # outside the work tree
+    assert not (root / ".cache").exists()
 
 
 def test_waivers_suppress_across_tools_and_bad_waivers_fail(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -47,7 +47,7 @@ def test_summary_first_then_details(tmp_path: Path) -> None:
     assert "<details><summary><code>alpha</code>: 2 modify, 1 replace</summary>" in lines
     assert ("Kept change set `mlprov-review-" + IDENT.digest[:12] + "`: template sha256 `aaaaaaaaaaaa`, parameters sha256 "
             "`bbbbbbbbbbbb`, stack last updated `2026-01-02T03:04:05.000000Z`.") in lines
-    assert "| replace **DATA-LOSS RISK** | `ArtifactsBucket` | AWS::S3::Bucket | True | BucketName |" in lines
+    assert "| replace **DATA-LOSS RISK** | `ArtifactsBucket` | `AWS::S3::Bucket` | True | `BucketName` |" in lines
     assert "<code>beta</code>" not in body  # no details for a product without changes
 
 
@@ -89,7 +89,7 @@ def test_drift_issue(tmp_path: Path) -> None:
     assert drifted is True
     assert lines[0] == DRIFT_MARKER
     assert lines[3] == "2 product(s) checked: **1 drifted**."
-    assert "| `alpha` | `alpha-stack` | 1 | 0 | 3 | 1 | 80.0% |" in lines
+    assert "| `alpha` | `alpha-stack` | DRIFTED | 1 | 0 | 3 | 1 | 80.0% |" in lines
     assert "<details><summary><code>alpha</code></summary>" in lines
     assert "<code>beta</code>" not in body and "<!-- mlprov:drift -->" not in body
 

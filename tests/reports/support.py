@@ -64,7 +64,7 @@ def preview(rows: list[Row] | None = None, no_changes: bool = False, name: str =
     p = Preview(name, product(name).names.stack, "UPDATE", rows or [], no_changes=no_changes)
     from mlprov.aws.preview import summary_line
 
-    return PreviewState(SHOWN, summary_line(p), p)
+    return PreviewState(SHOWN, summary_line(p), p, [], "pre-flight passed")
 
 
 def data_loss_preview() -> PreviewState:
@@ -72,7 +72,7 @@ def data_loss_preview() -> PreviewState:
                     Row("BuildProject", "AWS::CodeBuild::Project", "Modify", "False", [], "build")])
 
 
-NO_STACK_STATE = PreviewState(NO_STACK, NO_STACK_TEXT)
+NO_STACK_STATE = PreviewState(NO_STACK, NO_STACK_TEXT, None, [], "pre-flight passed")
 
 
 def product(name: str, root: Path = REPO) -> Product:

@@ -20,7 +20,7 @@ def test_shipped_starter_example_is_ready_with_the_real_gate(monkeypatch: pytest
         pytest.skip("the gate engine (generator/gates/engine.py) is not in this checkout")
     monkeypatch.setenv("MLPROV_ROOT", str(REPO))
     assert run_cli(monkeypatch, "create-review-report", STARTER) == 0
-    assert capsys.readouterr().out.splitlines()[0] == f"{STARTER}: READY to deploy"
+    assert capsys.readouterr().out.splitlines()[0] == f"{STARTER}: READY (static checks only)"
     page = read((Path(os.environ["MLPROV_REPORTS_DIR"]) / STARTER / "review.html").read_text())
     gate_text = page.text.split("Gate findings")[1].split("Change preview")[0]
     assert "0 open finding(s)" in gate_text

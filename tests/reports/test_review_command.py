@@ -36,7 +36,10 @@ def test_ready_with_a_clean_gate_exit_0(repo_copy: Path, monkeypatch: pytest.Mon
     assert run_cli(monkeypatch, "create-review-report", STARTER) == 0
     out = capsys.readouterr().out.splitlines()
     page = _reports() / STARTER / "review.html"
-    assert out == [f"{STARTER}: READY to deploy", f"report: {page}"]
+    # no endpoint or credentials: the change preview and the pre-flight did not run, and the verdict says so
+    assert out == [f"{STARTER}: READY (static checks only)",
+                   "  - not checked: change preview: no AWS endpoint or credentials given: preview not available",
+                   "  - not checked: pre-flight not run (no AWS endpoint or credentials given)", f"report: {page}"]
     assert calls == [STARTER]
     text = read(page.read_text()).text
     assert "no AWS endpoint or credentials given: preview not available" in text
@@ -122,5 +125,7 @@ def test_the_action_log_records_the_verdict(repo_copy: Path, monkeypatch: pytest
     assert "action create-review-report started" in text
     assert "gate: 0 finding(s), 1 waived" in text
     assert "preview: no AWS endpoint or credentials given: preview not available" in text
-    assert f"verdict READY: ready; report {_reports() / STARTER / 'review.html'}" in text
+    assert (f"verdict READY_STATIC: not checked: change preview: no AWS endpoint or credentials given: preview not "
+            f"available; not checked: pre-flight not run (no AWS endpoint or credentials given); report "
+            f"{_reports() / STARTER / 'review.html'}") in text
     assert "action create-review-report finished with exit code 0" in text

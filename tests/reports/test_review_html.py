@@ -157,3 +157,26 @@ def test_waivers_in_force_are_those_covering_the_product_with_expired_ones_flagg
         return
     gate.active_waivers = [tiered]  # type: ignore[attr-defined]
     assert in_force(gate, product(ENTERPRISE), TODAY) == []
+
+
+def test_footer_names_the_git_commit_and_the_template_sha256() -> None:
+    import hashlib
+    import subprocess
+
+    from tests.reports.support import REPO
+
+    page = read(html(review(ENTERPRISE, clean_gate())))
+    digest = hashlib.sha256((REPO / "products" / ENTERPRISE / "template.yaml").read_bytes()).hexdigest()
+    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=REPO, capture_output=True, text=True, check=True).stdout.strip()
+    footer = page.text[page.text.index("git commit "):]
+    assert footer.startswith(f"git commit {head}")
+    assert f"template sha256 {digest}" in footer
+
+
+def test_footer_outside_a_repository_says_the_commit_is_unknown(tmp_path: Path) -> None:
+    from mlprov.reports.provenance import of
+
+    (tmp_path / "t.yaml").write_text("x")
+    got = of(tmp_path, tmp_path / "t.yaml")
+    assert got.commit.startswith("unknown (") and got.template_sha256 == \
+        "2d711642b726b04401627ca9fbac32f5c8530fb1903cc4db02258717921a4881"

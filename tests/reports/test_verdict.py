@@ -6,7 +6,7 @@ from datetime import date
 
 from mlprov.gates.model import GateResult
 from mlprov.reports.changes import FAILED, NOT_REQUESTED, NOT_REQUESTED_TEXT, PreviewState
-from mlprov.reports.verdict import BLOCKED, READY, UNKNOWN, decide
+from mlprov.reports.verdict import BLOCKED, READY, STATIC_ONLY, UNKNOWN, decide
 
 from tests.reports.support import NO_STACK_STATE, TODAY, blocked_gate, clean_gate, data_loss_preview, preview, waiver
 
@@ -17,13 +17,39 @@ def test_ready_when_gate_clean_renderings_current_and_no_data_loss() -> None:
     v = decide(clean_gate(), "", [], preview(no_changes=True), TODAY)
     assert (v.status, v.ready, v.reasons, v.headline) == (READY, True, [], "READY to deploy")
     assert v.passed == ["gate clean (1 finding(s) waived)", "committed renderings are up to date",
-                        "no data-loss risk in the change preview (globalbank-prod-b002-euw1-demand-forecasting-ml: no changes)"]
+                        "no data-loss risk in the change preview (globalbank-prod-b002-euw1-demand-forecasting-ml: no changes)",
+                        "pre-flight passed (the deploy's prerequisites exist)"]
 
 
-def test_ready_without_a_deployed_stack_or_aws() -> None:
-    assert decide(clean_gate(), "", [], NO_STACK_STATE, TODAY).status == READY
-    assert decide(clean_gate(), "", [], NOT_ASKED, TODAY).passed == ["gate clean (1 finding(s) waived)",
-                                                                    "committed renderings are up to date"]
+def test_ready_without_a_deployed_stack_once_the_preflight_passed() -> None:
+    v = decide(clean_gate(), "", [], NO_STACK_STATE, TODAY)
+    assert (v.status, v.headline) == (READY, "READY to deploy")
+    assert v.passed[2:] == ["no stack deployed yet: the first deploy only adds resources",
+                            "pre-flight passed (the deploy's prerequisites exist)"]
+
+
+def test_without_aws_it_is_ready_on_static_checks_only_and_says_what_was_not_checked() -> None:
+    v = decide(clean_gate(), "", [], NOT_ASKED, TODAY)
+    assert (v.status, v.ready, v.deployable, v.headline) == (STATIC_ONLY, False, True, "READY (static checks only)")
+    assert v.passed == ["gate clean (1 finding(s) waived)", "committed renderings are up to date"]
+    assert v.reasons == ["not checked: change preview: no AWS endpoint or credentials given: preview not available",
+                         "not checked: pre-flight not run (no AWS endpoint or credentials given)"]
+
+
+def test_a_preview_without_preflight_is_not_ready() -> None:
+    shown = preview(no_changes=True)
+    no_preflight = PreviewState(shown.status, shown.message, shown.preview, None,
+                                "pre-flight could not run: AWS denied DescribeVpcs: AccessDenied")
+    v = decide(clean_gate(), "", [], no_preflight, TODAY)
+    assert v.status == STATIC_ONLY
+    assert v.reasons == ["not checked: pre-flight could not run: AWS denied DescribeVpcs: AccessDenied"]
+
+
+def test_a_deploy_that_would_fail_preflight_is_blocked() -> None:
+    shown = preview(no_changes=True)
+    failing = PreviewState(shown.status, shown.message, shown.preview, ["VPC vpc-1 (network.vpc_id/subnet_ids) does not exist"])
+    v = decide(clean_gate(), "", [], failing, TODAY)
+    assert (v.status, v.reasons) == (BLOCKED, ["pre-flight: VPC vpc-1 (network.vpc_id/subnet_ids) does not exist"])
 
 
 def test_blocked_by_findings_counted_by_severity() -> None:

@@ -1,0 +1,68 @@
+"""Live checks of the network: security-group ingress and egress, VPC endpoint state and placement.
+
+- DescribeSecurityGroups gives IpPermissions (ingress) and IpPermissionsEgress (egress) (Amazon EC2 API
+  Reference, "SecurityGroup"); an egress rule opened to 0.0.0.0/0 out of band is drift.
+- DescribeVpcEndpoints State: PendingAcceptance | Pending | Available | Deleting | Deleted | Rejected |
+  Failed | Expired (Amazon EC2 API Reference, "VpcEndpoint"; the wire form is lower case, e.g. "available").
+  A deleted or deleting endpoint is DELETED; any other state but available is drift.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mlprov.aws.livecheck.absent import Gone
+from mlprov.aws.livecheck.context import Compared, Ctx
+
+
+def _rules(perms: list[dict[str, Any]]) -> list[str]:
+    out = []
+    for p in perms:
+        proto, lo, hi = str(p.get("IpProtocol")), p.get("FromPort"), p.get("ToPort")
+        lo, hi = (None, None) if proto == "-1" else (lo, hi)
+        out += [f"{proto}:{lo}-{hi}:{r['CidrIp']}" for r in p.get("IpRanges", [])]
+        out += [f"{proto}:{lo}-{hi}:{r['CidrIpv6']}" for r in p.get("Ipv6Ranges", [])]
+        out += [f"{proto}:{lo}-{hi}:{g['GroupId']}" for g in p.get("UserIdGroupPairs", [])]
+        out += [f"{proto}:{lo}-{hi}:{g['PrefixListId']}" for g in p.get("PrefixListIds", [])]
+    return sorted(out)
+
+
+def _template_rules(ctx: Ctx, rules: list[dict[str, Any]]) -> list[str]:
+    out = []
+    for r in rules:
+        peer = r.get("CidrIp") or r.get("CidrIpv6") or r.get("SourceSecurityGroupId") or \
+            r.get("DestinationSecurityGroupId") or r.get("DestinationPrefixListId")
+        proto = str(r.get("IpProtocol"))
+        lo, hi = (None, None) if proto == "-1" else (r.get("FromPort"), r.get("ToPort"))
+        out.append(f"{proto}:{lo}-{hi}:{ctx.resolve(peer)}")
+    return sorted(out)
+
+
+# A group created without SecurityGroupEgress gets the default allow-all egress rule
+# (AWS::EC2::SecurityGroup docs, SecurityGroupEgress: "When you specify a VPC security group, Amazon EC2 creates a
+# default egress rule that allows egress traffic on all ports and IP protocols to any location").
+_DEFAULT_EGRESS = [{"IpProtocol": "-1", "CidrIp": "0.0.0.0/0"}]
+
+
+def security_group(ctx: Ctx, group_id: str) -> Compared:
+    groups = ctx.aws.client("ec2").describe_security_groups(GroupIds=[group_id])["SecurityGroups"]
+    if not groups:
+        raise Gone
+    egress = ctx.props.get("SecurityGroupEgress") or _DEFAULT_EGRESS
+    return [("SecurityGroupIngress", _template_rules(ctx, ctx.props.get("SecurityGroupIngress", [])),
+             _rules(groups[0].get("IpPermissions", []))),
+            ("SecurityGroupEgress", _template_rules(ctx, egress), _rules(groups[0].get("IpPermissionsEgress", [])))]
+
+
+def vpc_endpoint(ctx: Ctx, endpoint_id: str) -> Compared:
+    found = ctx.aws.client("ec2").describe_vpc_endpoints(VpcEndpointIds=[endpoint_id]).get("VpcEndpoints", [])
+    if not found or str(found[0].get("State", "")).lower() in {"deleted", "deleting"}:
+        raise Gone
+    endpoint = found[0]
+    out: Compared = [("State", "available", str(endpoint.get("State", "")).lower())]
+    for prop in ("VpcId", "ServiceName"):
+        if prop in ctx.props:
+            out.append((prop, ctx.resolve(ctx.props[prop]), endpoint.get(prop)))
+    if "PrivateDnsEnabled" in ctx.props:
+        out.append(("PrivateDnsEnabled", bool(ctx.props["PrivateDnsEnabled"]), bool(endpoint.get("PrivateDnsEnabled"))))
+    return out
