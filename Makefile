@@ -9,7 +9,7 @@ CHECKOV_VERSION := 3.3.30
 PRODUCTS ?=
 ENDPOINT_ARGS := $(if $(AWS_ENDPOINT_URL),--endpoint-url $(AWS_ENDPOINT_URL),)
 
-.PHONY: help setup setup-python setup-checkov setup-node setup-browser render render-check validate gate test test-fast lint typecheck local-aws demo plan deploy drift changed review deploy-reviewed drift-issue lint-workflows bench clean
+.PHONY: help setup setup-python setup-checkov setup-node setup-browser render render-check validate gate test test-fast lint typecheck local-aws demo plan deploy drift changed review review-previews plan-comment deploy-reviewed drift-issue lint-workflows bench clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s $$'\t'
@@ -87,8 +87,12 @@ REPORTS ?= reports
 changed:  ## products affected between BASE and HEAD_REF (generator/rules/waivers/lock changes: every product)
 	$(MLPROV) changed-products --base $(BASE) --head $(HEAD_REF)
 
-review:  ## PR previews of PRODUCTS: keep each change set for the merge, then the sticky comment body
+review: review-previews plan-comment  ## PR previews of PRODUCTS: keep each change set for the merge, then the sticky comment body
+
+review-previews:  ## keep a reviewed change set per product of PRODUCTS (CI: one account and region per job)
 	for p in $(PRODUCTS); do $(MLPROV) show-changes $$p --review $(ENDPOINT_ARGS) || exit $$?; done
+
+plan-comment:  ## the sticky PR comment body from the previews under $(REPORTS)
 	$(MLPROV) comment-body plan --products "$(PRODUCTS)" --out $(REPORTS)/pr-comment.md $(if $(GITHUB_STEP_SUMMARY),--summary $(GITHUB_STEP_SUMMARY),)
 
 deploy-reviewed:  ## deploy PRODUCTS by executing exactly the change set reviewed on the PR (else keep a new preview, exit 1)

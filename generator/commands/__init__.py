@@ -42,6 +42,7 @@ ACTIONS: tuple[tuple[str, str], ...] = (
     ("check-drift", "check_drift"),
     ("delete-product", "delete_product"),
     ("changed-products", "changed_products"),
+    ("matrix", "matrix"),
     ("comment-body", "comment_body"),
     ("local-aws", "local_aws"),
 )
