@@ -12,6 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from mlprov.cachedir import cache_dir as _cache_dir
 from mlprov.gates.cache import GateCache
 from mlprov.gates.cfnlint_tool import CfnLint
 from mlprov.gates.checkov_tool import Checkov
@@ -23,7 +24,11 @@ from mlprov.gates.toolbase import Runner, run_batch
 from mlprov.gates.waivers import apply_waivers, load_waivers, unused_warnings
 from mlprov.paths import Repo
 
-CACHE_DIR = Path(".cache") / "gate"
+CACHE_DIR = Path(".cache") / "gate"  # the default; MLPROV_CACHE_DIR moves it (mlprov.cachedir)
+
+
+def gate_cache_dir(root: Path) -> Path:
+    return _cache_dir(root, "gate")
 
 
 @dataclass(frozen=True)
@@ -34,7 +39,7 @@ class GateOptions:
 
 def runner_factories(root: Path, tools: tuple[Tool, ...]) -> list[Callable[[], Runner]]:
     """Constructors of the chosen tools' runners, the slowest tool (checkov) first so it starts first."""
-    cache_dir = root / CACHE_DIR
+    cache_dir = gate_cache_dir(root)
     factories: dict[Tool, Callable[[], Runner]] = {
         Tool.CHECKOV: lambda: Checkov(root, cache_dir),
         Tool.CFN_LINT: lambda: CfnLint(root),
@@ -115,7 +120,7 @@ def gate_targets(root: Path, targets: list[Target], options: GateOptions | None 
     started = time.perf_counter()
     waivers, problems = load_waivers(root)
     factories = runner_factories(root, options.tools)
-    cache = GateCache(root / CACHE_DIR, enabled=options.use_cache)
+    cache = GateCache(gate_cache_dir(root), enabled=options.use_cache)
     findings: list[Finding] = []
     result = GateResult(products=[t.product for t in targets], waiver_problems=problems)
     with ThreadPoolExecutor(max_workers=len(factories) or 1) as pool:

@@ -249,22 +249,40 @@ def _dockerfile() -> list[tuple[str, str]]:
             if line.strip() and not line.lstrip().startswith("#")]
 
 
-def test_dockerfile_is_minimal_and_well_formed() -> None:
+def test_dockerfile_runs_every_action_from_the_installed_package() -> None:
+    """The Dockerfile's text (Docker is not available here: tests/test_docker_entrypoint.py runs the entrypoint,
+    tests/test_distribution.py the install the image makes)."""
     instructions = _dockerfile()
-    assert instructions[0] == ("FROM", "python:3.11-slim")
+    assert instructions[0] == ("FROM", "node:20-slim AS node")  # node 20: Debian bookworm's nodejs is 18
+    assert instructions[1] == ("FROM", "python:3.11-slim")
+    copies = [arg for op, arg in instructions if op == "COPY"]
+    assert "--from=node /usr/local/bin/node /usr/local/bin/node" in copies
+    runs = " ".join(arg for op, arg in instructions if op == "RUN")
+    assert "apt-get install -y --no-install-recommends git " in runs and "nodejs" not in runs
+    assert "git config --system safe.directory '*'" in runs
+    assert "python -m venv /opt/checkov" in runs
+    assert '/opt/checkov/bin/pip install --no-cache-dir "checkov==${CHECKOV_VERSION}"' in runs
+    assert 'amd64) arch=x86_64 ;; arm64) arch=aarch64' in runs and 'MLPROV_GUARD_ARCHES="$arch" pip install' in runs
+    assert "rm -rf /opt/mlprov/src" in runs  # nothing of the sources is left to be read instead of the package
+    assert ("ARG", "TARGETARCH") in instructions
+    env = " ".join(arg for op, arg in instructions if op == "ENV")
+    assert "MLPROV_CHECKOV=/opt/checkov/bin/checkov" in env and "MLPROV_STATE_DIR=/tmp/mlprov" in env
+    assert "MLPROV_CFN_GUARD" not in env  # found by architecture in the installed package
     users = [arg for op, arg in instructions if op == "USER"]
     assert users and users[-1] not in {"root", "0"}
     last_user = max(i for i, (op, _) in enumerate(instructions) if op == "USER")
     assert all(op != "RUN" for op, _ in instructions[last_user:])  # nothing runs as root after the switch
-    assert instructions[-2:] == [("ENTRYPOINT", '["mlprov"]'), ("CMD", '["--help"]')]
-    copied = [src for op, arg in instructions if op == "COPY" for src in arg.split()[:-1]]
-    assert copied == ["package.json", "package-lock.json", ".npmrc", "pyproject.toml", "README.md", "generator"]
-    for src in copied:
+    assert instructions[-2:] == [("ENTRYPOINT", '["mlprov-entrypoint"]'), ("CMD", '["--help"]')]
+    sources = [src for arg in copies if not arg.startswith("--from") for src in arg.split()[:-1]]
+    assert sources == ["package.json", "package-lock.json", ".npmrc", "pyproject.toml", "setup.py", "README.md", "generator",
+                       "rules", "docker/entrypoint.sh"]
+    for src in sources:
         assert (REPO / src).exists(), src
     assert any(op == "RUN" and "npm ci" in arg for op, arg in instructions)
     ignore = [line for line in (REPO / ".dockerignore").read_text().splitlines() if line and not line.startswith("#")]
     assert ignore[0] == "*"
-    assert {line.lstrip("!").rstrip("/") for line in ignore if line.startswith("!")} == set(copied)
+    allowed = {line.lstrip("!").rstrip("/") for line in ignore if line.startswith("!")}
+    assert {src.split("/")[0] for src in sources} == allowed
 
 
 def _actionlint() -> Path:
