@@ -37,6 +37,7 @@ ACTIONS: tuple[tuple[str, str], ...] = (
     ("gate", "gate"),
     ("create-review-report", "review_report"),
     ("show-changes", "show_changes"),
+    ("plan", "plan"),
     ("deploy-product", "deploy_product"),
     ("test-deploy", "test_deploy"),
     ("check-drift", "check_drift"),

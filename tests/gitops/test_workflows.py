@@ -118,7 +118,13 @@ def test_pull_request_workflow() -> None:
     assert {"make setup", "make render-check", "make gate", "make review-previews", "make plan-comment"} <= set(runs)
     sarif = next(s for s in steps if str(s.get("uses", "")).startswith("github/codeql-action/upload-sarif@"))
     assert sarif["with"]["sarif_file"] == "reports/gate/gate.sarif"  # where `mlprov gate` writes it
-    assert wf["jobs"]["checks"]["permissions"]["security-events"] == "write"
+    gate = wf["jobs"]["gate"]
+    assert gate["permissions"]["security-events"] == "write"
+    assert gate["strategy"]["matrix"]["shard"] == [1, 2, 3]
+    step = next(s for s in gate["steps"] if s.get("run") == "make gate")
+    assert step["env"] == {"SHARD": "${{ matrix.shard }}/${{ strategy.job-total }}"}
+    assert "$(if $(SHARD),--shard $(SHARD),)" in (REPO / "Makefile").read_text()
+    assert sarif["with"]["category"] == "mlprov-gate-${{ matrix.shard }}"  # one SARIF category per shard
     script = next(s for s in steps if str(s.get("uses", "")).startswith("actions/github-script@"))["with"]["script"]
     assert f"const marker = '{PLAN_MARKER}';" in script and "updateComment" in script
     assert "readFileSync('reports/pr-comment.md'" in script
