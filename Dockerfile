@@ -1,33 +1,57 @@
-# mlprov command-line image: the package, and cfn-guard (with the Control Tower rules) from the pinned npm lock.
-#   docker build -t mlprov .
-#   docker run --rm -v "$PWD:/work" -w /work mlprov gate
+# mlprov command-line image: every action, from the installed package alone (rules, Control Tower rules, the
+# cfn-guard binary for the image's architecture), checkov in its own virtualenv, node 20, git.
+#   docker build -t mlprov .                       (docker buildx build --platform linux/arm64 ... for aarch64)
+#   docker run --rm --user "$(id -u):$(id -g)" -v "$PWD:/work" -w /work mlprov gate
+#   docker run --rm --user "$(id -u):$(id -g)" -v "$PWD:/work" -w /work -e MLPROV_REPORTS_DIR=/work/reports mlprov gate
+# Writes go only to MLPROV_STATE_DIR (default /tmp/mlprov: reports, caches, HOME); docker/entrypoint.sh.
+FROM node:20-slim AS node
+
 FROM python:3.11-slim
+
+ARG TARGETARCH
+ARG CHECKOV_VERSION=3.3.30
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 
-# git: changed-products reads the repository history; nodejs/npm: the pinned cfn-guard package
+# git: changed-products reads the repository history; safe.directory: the mount belongs to another uid
 RUN apt-get update \
- && apt-get install -y --no-install-recommends git nodejs npm \
- && rm -rf /var/lib/apt/lists/*
+ && apt-get install -y --no-install-recommends git \
+ && rm -rf /var/lib/apt/lists/* \
+ && git config --system safe.directory '*'
 
-WORKDIR /opt/mlprov
+# node 20 and npm from the official node image (Debian bookworm's nodejs is 18)
+COPY --from=node /usr/local/bin/node /usr/local/bin/node
+COPY --from=node /usr/local/lib/node_modules/npm /usr/local/lib/node_modules/npm
+RUN ln -s ../lib/node_modules/npm/bin/npm-cli.js /usr/local/bin/npm \
+ && node --version | grep -q '^v20\.'
+
+WORKDIR /opt/mlprov/src
 
 COPY package.json package-lock.json .npmrc ./
 RUN npm ci --omit=dev --no-audit --no-fund --loglevel=error \
  && npm cache clean --force
 
-COPY pyproject.toml README.md ./
+# the package's build hook (setup.py) copies rules/guard, the Control Tower rules and the cfn-guard binary of
+# TARGETARCH (amd64 -> x86_64, arm64 -> aarch64) into the installed package; the sources are removed after
+COPY pyproject.toml setup.py README.md ./
 COPY generator ./generator
-RUN pip install --no-cache-dir .
+COPY rules ./rules
+COPY docker/entrypoint.sh /usr/local/bin/mlprov-entrypoint
+RUN case "${TARGETARCH:-amd64}" in amd64) arch=x86_64 ;; arm64) arch=aarch64 ;; *) echo "unsupported TARGETARCH ${TARGETARCH}" >&2; exit 1 ;; esac \
+ && MLPROV_GUARD_ARCHES="$arch" pip install --no-cache-dir . \
+ && python -m venv /opt/checkov \
+ && /opt/checkov/bin/pip install --no-cache-dir "checkov==${CHECKOV_VERSION}" \
+ && mlprov-entrypoint --help >/dev/null \
+ && cd / && rm -rf /opt/mlprov/src /tmp/mlprov
 
-ENV MLPROV_CFN_GUARD=/opt/mlprov/node_modules/@cdklabs/cdk-validator-cfnguard/bin/ubuntu/x86_64/cfn-guard
+ENV MLPROV_CHECKOV=/opt/checkov/bin/checkov \
+    MLPROV_STATE_DIR=/tmp/mlprov
 
-RUN useradd --create-home --uid 10001 --shell /usr/sbin/nologin mlprov
-USER mlprov
+USER 10001
 WORKDIR /work
 
-ENTRYPOINT ["mlprov"]
+ENTRYPOINT ["mlprov-entrypoint"]
 CMD ["--help"]

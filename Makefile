@@ -7,9 +7,11 @@ MLPROV := $(BIN)/mlprov
 CHECKOV_VENV := .tools/checkov
 CHECKOV_VERSION := 3.3.30
 PRODUCTS ?=
+JOBS ?= 4
+SHARD ?=
 ENDPOINT_ARGS := $(if $(AWS_ENDPOINT_URL),--endpoint-url $(AWS_ENDPOINT_URL),)
 
-.PHONY: help setup setup-python setup-checkov setup-node setup-browser render render-check validate gate test test-fast lint typecheck local-aws demo plan deploy drift changed review deploy-reviewed drift-issue lint-workflows bench clean
+.PHONY: help setup setup-python setup-checkov setup-node setup-browser render render-check validate gate test test-fast lint typecheck local-aws demo plan deploy drift changed review review-previews plan-comment deploy-reviewed drift-issue lint-workflows bench clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s $$'\t'
@@ -43,8 +45,8 @@ render-check:  ## fail when a committed rendering is stale
 validate:  ## validate every product config
 	$(MLPROV) validate-config $(PRODUCTS)
 
-gate:  ## cfn-lint + cfn-guard (our pack + Control Tower) + checkov over every product, then the network reachability proof
-	$(MLPROV) gate $(PRODUCTS)
+gate:  ## cfn-lint + cfn-guard (our pack + Control Tower) + checkov over PRODUCTS (default every product; SHARD=K/N: one shard), then the network reachability proof
+	$(MLPROV) gate $(PRODUCTS) $(if $(SHARD),--shard $(SHARD),)
 	$(MLPROV) check-network $(PRODUCTS)
 
 MYPY := mkdir -p .cache/mypy-src && ln -sfn ../../generator .cache/mypy-src/mlprov && $(BIN)/mypy
@@ -69,17 +71,16 @@ local-aws:  ## the embedded local AWS on 127.0.0.1 (PORT=5000) until Ctrl-C: mot
 demo:  ## the main job on the embedded local AWS: validate, render-check, gate, then the deploy lifecycle
 	$(BIN)/python -m mlprov.demo
 
-ALL_PRODUCTS = $(notdir $(basename $(wildcard products/*.yaml)))
 
-plan:  ## change-set previews of PRODUCTS (default: all)
-	for p in $(or $(PRODUCTS),$(ALL_PRODUCTS)); do $(MLPROV) show-changes $$p $(ENDPOINT_ARGS) || exit $$?; done
+plan:  ## change-set previews of PRODUCTS (default: all), JOBS at once, one summary
+	$(MLPROV) plan $(or $(PRODUCTS),--all) --jobs $(JOBS) $(ENDPOINT_ARGS)
 
 deploy:  ## deploy PRODUCTS through change sets (no prompt: CI has approved them)
 	@test -n "$(PRODUCTS)" || { echo "give PRODUCTS=..."; exit 2; }
 	for p in $(PRODUCTS); do $(MLPROV) deploy-product $$p --force $(ENDPOINT_ARGS) || exit $$?; done
 
-drift:  ## drift report for PRODUCTS (default: all)
-	for p in $(or $(PRODUCTS),$(ALL_PRODUCTS)); do $(MLPROV) check-drift $$p $(ENDPOINT_ARGS) || rc=$$?; done; exit $${rc:-0}
+drift:  ## drift report for PRODUCTS (default: all), JOBS at once, one summary (exit 1 on any drift)
+	$(MLPROV) check-drift $(or $(PRODUCTS),--all) --jobs $(JOBS) $(ENDPOINT_ARGS)
 
 BASE ?= origin/main
 HEAD_REF ?= HEAD
@@ -88,8 +89,13 @@ REPORTS ?= reports
 changed:  ## products affected between BASE and HEAD_REF (generator/rules/waivers/lock changes: every product)
 	$(MLPROV) changed-products --base $(BASE) --head $(HEAD_REF)
 
-review:  ## PR previews of PRODUCTS: keep each change set for the merge, then the sticky comment body
-	for p in $(PRODUCTS); do $(MLPROV) show-changes $$p --review $(ENDPOINT_ARGS) || exit $$?; done
+review: review-previews plan-comment  ## PR previews of PRODUCTS: keep each change set for the merge, then the sticky comment body
+
+review-previews:  ## keep a reviewed change set per product of PRODUCTS, JOBS at once (CI: one account and region per job)
+	@test -n "$(PRODUCTS)" || { echo "review-previews: no PRODUCTS, nothing to preview"; exit 0; }
+	$(MLPROV) plan $(PRODUCTS) --review --jobs $(JOBS) $(ENDPOINT_ARGS)
+
+plan-comment:  ## the sticky PR comment body from the previews under $(REPORTS)
 	$(MLPROV) comment-body plan --products "$(PRODUCTS)" --out $(REPORTS)/pr-comment.md $(if $(GITHUB_STEP_SUMMARY),--summary $(GITHUB_STEP_SUMMARY),)
 
 deploy-reviewed:  ## deploy PRODUCTS by executing exactly the change set reviewed on the PR (else keep a new preview, exit 1)

@@ -27,7 +27,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from mlprov.gates.engine import CACHE_DIR, make_runners
+from mlprov.gates.engine import cache_dir, make_runners
 from mlprov.gates.model import Tool
 from mlprov.gates.targets import resolve_targets
 from mlprov.gates.toolbase import run_batch
@@ -81,7 +81,7 @@ def gate_process(repo: Repo) -> float:
 
 def clear_findings_cache(repo: Repo) -> None:
     for tool in Tool:
-        shutil.rmtree(repo.root / CACHE_DIR / tool.value, ignore_errors=True)
+        shutil.rmtree(cache_dir(repo.root) / tool.value, ignore_errors=True)
 
 
 def measure(count: int, naive_sample: int, workdir: Path) -> dict[str, float | str]:

@@ -15,7 +15,7 @@ PRODUCTS = sorted((REPO / "products").glob("*.yaml"))
 def _reports_in_tmp(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     """Every test writes reports and logs to its own temporary folder, never into the checkout."""
     monkeypatch.setenv("MLPROV_REPORTS_DIR", str(tmp_path_factory.mktemp("reports")))
-    # and its own gate cache (outside the work tree, see mlprov.gates.cachedir): no entry leaks between tests
+    # and its own gate cache (outside the work tree, see mlprov.cachedir): no entry leaks between tests
     monkeypatch.setenv("MLPROV_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
 
 

@@ -38,11 +38,13 @@ ACTIONS: tuple[tuple[str, str], ...] = (
     ("gate", "gate"),
     ("create-review-report", "review_report"),
     ("show-changes", "show_changes"),
+    ("plan", "plan"),
     ("deploy-product", "deploy_product"),
     ("test-deploy", "test_deploy"),
     ("check-drift", "check_drift"),
     ("delete-product", "delete_product"),
     ("changed-products", "changed_products"),
+    ("matrix", "matrix"),
     ("comment-body", "comment_body"),
     ("local-aws", "local_aws"),
 )

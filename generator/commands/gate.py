@@ -2,7 +2,8 @@
 
 PATHS may be configs, product names, templates or product folders; none gates every product. Prints a table
 (or ``--format json|markdown|sarif``, ``--out FILE``) and always writes ``<reports>/gate/gate.{json,md,sarif}``.
-Exit 0 clean, 1 findings or waiver problems, 2 bad input.
+``--shard K/N`` gates only shard K of N (stable by product name, :mod:`mlprov.fleet.shard`) so CI splits the
+gate over N runners. Exit 0 clean, 1 findings or waiver problems, 2 bad input.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from mlprov.actionlog import LOGGER_NAME
 from mlprov.atomic import write_text
 from mlprov.commands import Command
 from mlprov.errors import ExitCode
+from mlprov.fleet import shard
+from mlprov.fleet.cli import add_shard_option
 from mlprov.gates.engine import GateOptions, gate_targets
 from mlprov.gates.model import GateResult, Tool
 from mlprov.gates.report import summary_line, to_json, to_markdown, to_text
@@ -78,11 +81,21 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "paths", metavar="PATH", nargs="*", help="configs, product names, templates or product folders (default: every product)"
     )
     add_gate_options(parser)
+    add_shard_option(parser)
 
 
 def run(args: argparse.Namespace) -> int:
     repo = find_repo()
-    return gate_and_report(args, repo, resolve_targets(repo, args.paths))
+    targets = resolve_targets(repo, args.paths)
+    if args.shard:
+        k, n = shard.parse(args.shard)
+        mine = set(shard.select([t.product for t in targets], k, n))
+        targets = [t for t in targets if t.product in mine]
+        print(f"shard {k}/{n}: {len(targets)} product(s)")
+        if not targets:
+            print("nothing to gate in this shard")
+            return int(ExitCode.OK)
+    return gate_and_report(args, repo, targets)
 
 
 COMMAND = Command("gate", "cfn-lint + cfn-guard (our pack + Control Tower) + checkov over products, with waivers", configure, run)

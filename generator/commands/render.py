@@ -1,4 +1,9 @@
-"""``render [CONFIG...] [--check]``: write every product's committed renderings, or check they are current."""
+"""``render [CONFIG...] [--check] [--jobs N] [--no-cache]``: write every product's committed renderings, or check
+they are current.
+
+Unchanged products are skipped through a content-hash cache (:mod:`mlprov.render.cache`: config bytes, generator
+code and data versions); the others render in ``--jobs`` worker processes (:mod:`mlprov.render.parallel`).
+"""
 
 from __future__ import annotations
 
@@ -7,9 +12,11 @@ import sys
 
 from mlprov.commands import Command
 from mlprov.commands._common import add_configs_argument, config_paths
-from mlprov.config.loader import load_product
-from mlprov.errors import ExitCode
+from mlprov.errors import ExitCode, UserError
+from mlprov.paths import find_repo
 from mlprov.render import renderings
+from mlprov.render.cache import RenderCache
+from mlprov.render.parallel import default_jobs, expected_many
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -17,20 +24,29 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--check", action="store_true", help="write nothing; exit 1 naming each committed rendering that is stale"
     )
+    parser.add_argument("--jobs", "-j", type=int, default=default_jobs(),
+                        help="worker processes for the products that must be rendered (default: the CPUs, at most 8)")
+    parser.add_argument("--no-cache", action="store_true",
+                        help="render every product (ignore and do not update the render cache)")
 
 
 def run(args: argparse.Namespace) -> int:
+    if not 1 <= args.jobs <= 64:
+        raise UserError(f"--jobs {args.jobs}: expected 1 to 64", hint="the number of CPUs is a good value")
     paths = config_paths(args.configs)
+    cache = RenderCache(find_repo().root, enabled=not args.no_cache)
+    todo = [p for p in paths if not cache.hit(p)]
     problems: list[str] = []
     written = 0
-    for path in paths:
-        expected = renderings.expected(load_product(path))
+    for path, expected in zip(todo, expected_many(todo, args.jobs), strict=True):
+        cache.record(path, expected)
         if args.check:
             problems += [f"{p}: {why}; run 'mlprov render {path}' and commit the result" for p, why in renderings.stale(expected)]
         else:
             for p in renderings.write(expected):
                 print(f"wrote {p}")
                 written += 1
+    cache.save()
     if args.check:
         if problems:
             for line in problems:

@@ -1,6 +1,6 @@
 """Content-hash cache of tool findings: ``<cache>/gate/<tool>/<key>.json``, one entry per template per tool.
 
-The cache folder is outside the work tree and every entry is authenticated (:mod:`mlprov.gates.cachedir`): an entry
+The cache folder is outside the work tree and every entry is authenticated (:mod:`mlprov.cachedir`): an entry
 whose HMAC does not verify (planted, copied to another key's name, edited) is ignored and the template scanned again.
 
 The key hashes the template's bytes with the tool's fingerprint (tool version, rule pack contents and the
@@ -64,7 +64,7 @@ FACTS_VERSION = "1"
 
 class GateCache:
     """Findings per (tool fingerprint, template digest); ``enabled=False`` reads nothing and writes nothing.
-    ``secret``: the HMAC key (see :func:`mlprov.gates.cachedir.key`)."""
+    ``secret``: the HMAC key (see :func:`mlprov.cachedir.key`)."""
 
     def __init__(self, directory: Path, enabled: bool = True, secret: bytes = b"") -> None:
         self.dir = directory

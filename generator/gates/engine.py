@@ -12,7 +12,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from mlprov.gates import cachedir, tierlabel
+from mlprov import cachedir
+from mlprov.gates import tierlabel
 from mlprov.gates.cache import GateCache
 from mlprov.gates.cfnlint_tool import CfnLint
 from mlprov.gates.checkov_tool import Checkov
@@ -27,9 +28,7 @@ from mlprov.paths import Repo
 
 def cache_dir(root: Path) -> Path:
     """The gate cache: outside the work tree (``$MLPROV_CACHE_DIR``, else the XDG user cache), never one git tracks."""
-    folder = cachedir.base_dir()
-    cachedir.refuse_tracked(root, folder)
-    return folder / "gate"
+    return cachedir.cache_dir(root, "gate")
 
 
 @dataclass(frozen=True)

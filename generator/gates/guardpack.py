@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from mlprov.assets import rule_pack_dir
 from mlprov.errors import UserError
 from mlprov.gates.model import Severity
 
@@ -51,8 +52,8 @@ class GuardRule:
 
 
 def pack_dir(root: Path) -> Path:
-    """The folder of our rule pack in the repository at ``root``."""
-    return root / PACK_DIR
+    """The folder of our rule pack: the repository's ``rules/guard``, else the installed package's (:mod:`mlprov.assets`)."""
+    return rule_pack_dir(root)
 
 
 def tests_file(rule_file: Path) -> Path:

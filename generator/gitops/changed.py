@@ -50,9 +50,6 @@ class Changed:
         return {"base": self.base, "head": self.head, "all": self.every, "products": self.products,
                 "reasons": self.reasons, "removed": self.removed}
 
-    def matrix(self) -> dict[str, list[str]]:
-        """A GitHub Actions matrix (``strategy.matrix: ${{ fromJSON(...) }}``)."""
-        return {"product": self.products}
 
 
 def _open(repo_dir: Path) -> Any:
@@ -62,6 +59,11 @@ def _open(repo_dir: Path) -> Any:
         return git.Repo(repo_dir, search_parent_directories=True)
     except (git.InvalidGitRepositoryError, git.NoSuchPathError) as exc:
         raise UserError(f"{repo_dir}: not inside a git repository", hint="run from a clone, or give --repo DIR") from exc
+
+
+def repo_root(repo_dir: Path) -> Path:
+    """The working tree's root (where products/ and accounts.yaml live)."""
+    return Path(_open(repo_dir).working_tree_dir)
 
 
 def _commit(repo: Any, ref: str, what: str) -> Any:

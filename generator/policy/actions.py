@@ -17,6 +17,16 @@ def arn_formats(action: str) -> tuple[str, ...]:
     return tuple(sorted(formats))
 
 
+@cache
+def arn_regex(action: str) -> re.Pattern[str] | None:
+    """One regex matching a concrete ARN of any of ``action``'s formats (None when it takes only ``"*"``)."""
+    formats = arn_formats(action)
+    if not formats:
+        return None
+    return re.compile("|".join(f"(?:{format_regex(f).pattern})" for f in formats))
+
+
+@cache
 def format_regex(arn_format: str) -> re.Pattern[str]:
     """A regex matching concrete ARNs of an ARN format such as ``arn:${Partition}:s3:::${BucketName}``."""
     parts = re.split(r"(\$\{[^}]+\})", arn_format)

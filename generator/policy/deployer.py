@@ -128,10 +128,10 @@ def _trusted_services(template: Mapping[str, Any]) -> list[str]:
 
 def _scope(action: str, arns: list[str], part: str, region: str, acct: str) -> list[str]:
     formats = actions.arn_formats(action)
-    if not formats:
+    regex = actions.arn_regex(action)  # the formats as one alternation, compiled once per action
+    if not formats or regex is None:
         return ["*"]
-    regexes = [actions.format_regex(f) for f in formats]
-    matched = [a for a in arns if any(r.match(a) for r in regexes)]
+    matched = [a for a in arns if regex.match(a)]
     if matched:
         return matched
     # Nothing of ours matches: pin the action's ARN formats to this account (and region where the ARN

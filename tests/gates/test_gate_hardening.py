@@ -70,7 +70,7 @@ def test_a_cache_git_tracks_is_refused(fake: Fake, monkeypatch: pytest.MonkeyPat
     with pytest.raises(UserError) as err:
         gate(root)
     assert err.value.exit_code == 2
-    assert err.value.message == (f"{folder}: the gate cache is tracked by git (.cache/mlprov/gate/cfn-lint/x.json): "
+    assert err.value.message == (f"{folder}: the cache is tracked by git (.cache/mlprov/gate/cfn-lint/x.json): "
                                  "cache entries from a branch are not trusted")
     assert err.value.hint == f"remove it from git (`git rm -r --cached {folder}`) or point MLPROV_CACHE_DIR outside the work tree"
 

@@ -138,11 +138,15 @@ def test_cli_formats_and_github_output(repo: git.Repo, tmp_path: Path, monkeypat
     report = json.loads(capsys.readouterr().out)
     assert report["products"] == ["alpha", "beta"] and report["all"] is False
     assert report["reasons"] == {"alpha": ["products/alpha.yaml"], "beta": ["products/beta/template.yaml"]}
-    out_file = tmp_path / "gh_output"
-    monkeypatch.setenv("GITHUB_OUTPUT", str(out_file))
-    assert run_cli(monkeypatch, "changed-products", *where, "--format", "github-matrix", "--github-output") == 0
-    assert capsys.readouterr().out == '{"product":["alpha","beta"]}\n'
-    assert out_file.read_text() == 'matrix={"product":["alpha","beta"]}\nproducts=alpha beta\ncount=2\n'
+
+
+def test_cli_github_matrix_needs_the_accounts_file(repo: git.Repo, monkeypatch: pytest.MonkeyPatch,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    where = ["--repo", str(repo.working_tree_dir), "--base", "HEAD"]
+    assert run_cli(monkeypatch, "changed-products", *where, "--format", "github-matrix") == 2
+    assert capsys.readouterr().err.splitlines()[:2] == [
+        f"{repo.working_tree_dir}/accounts.yaml: no such file: every product's account must be listed there",
+        "hint: add accounts.yaml beside products/ (docs/accounts.md)"]
 
 
 def test_cli_github_output_outside_actions(repo: git.Repo, monkeypatch: pytest.MonkeyPatch,

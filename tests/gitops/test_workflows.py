@@ -80,8 +80,9 @@ def test_every_command_exists() -> None:
     assert problems(scripts, _makefile_targets(), set(load_commands())) == []
     seen_targets = set().union(*(invoked(s)[0] for runs in scripts.values() for s in runs))
     seen_actions = set().union(*(invoked(s)[1] for runs in scripts.values() for s in runs))
-    assert {"setup", "render-check", "gate", "review", "deploy-reviewed", "drift", "drift-issue"} <= seen_targets
-    assert {"changed-products", "comment-body"} <= seen_actions
+    expected = {"setup", "render-check", "gate", "review-previews", "plan-comment", "deploy-reviewed", "drift", "drift-issue"}
+    assert expected <= seen_targets
+    assert {"changed-products", "matrix"} <= seen_actions
 
 
 def test_the_checker_finds_unknown_commands() -> None:
@@ -114,15 +115,27 @@ def test_pull_request_workflow() -> None:
     wf = _load(REPO / ".github" / "workflows" / "pull-request.yml")
     steps = _steps(wf)
     runs = [s.get("run", "") for s in steps]
-    assert {"make setup", "make render-check", "make gate", "make review"} <= set(runs)
+    assert {"make setup", "make render-check", "make gate", "make review-previews", "make plan-comment"} <= set(runs)
     sarif = next(s for s in steps if str(s.get("uses", "")).startswith("github/codeql-action/upload-sarif@"))
     assert sarif["with"]["sarif_file"] == "reports/gate/gate.sarif"  # where `mlprov gate` writes it
-    assert wf["jobs"]["checks"]["permissions"]["security-events"] == "write"
+    gate = wf["jobs"]["gate"]
+    assert gate["permissions"]["security-events"] == "write"
+    assert gate["strategy"]["matrix"]["shard"] == [1, 2, 3]
+    step = next(s for s in gate["steps"] if s.get("run") == "make gate")
+    assert step["env"] == {"SHARD": "${{ matrix.shard }}/${{ strategy.job-total }}"}
+    assert "$(if $(SHARD),--shard $(SHARD),)" in (REPO / "Makefile").read_text()
+    assert sarif["with"]["category"] == "mlprov-gate-${{ matrix.shard }}"  # one SARIF category per shard
     script = next(s for s in steps if str(s.get("uses", "")).startswith("actions/github-script@"))["with"]["script"]
     assert f"const marker = '{PLAN_MARKER}';" in script and "updateComment" in script
     assert "readFileSync('reports/pr-comment.md'" in script
     assert "--out $(REPORTS)/pr-comment.md" in (REPO / "Makefile").read_text()
-    assert wf["jobs"]["plan"]["permissions"] == {"contents": "read", "id-token": "write", "pull-requests": "write"}
+    assert wf["jobs"]["plan"]["permissions"] == {"contents": "read", "id-token": "write"}
+    assert wf["jobs"]["comment"]["permissions"] == {"contents": "read", "pull-requests": "write"}
+    assert wf["jobs"]["comment"]["needs"] == ["changed", "plan"]
+    upload = next(s for s in wf["jobs"]["plan"]["steps"] if str(s.get("uses", "")).startswith("actions/upload-artifact@"))
+    download = next(s for s in wf["jobs"]["comment"]["steps"] if str(s.get("uses", "")).startswith("actions/download-artifact@"))
+    assert upload["with"]["name"].removesuffix("${{ matrix.group }}") + "*" == download["with"]["pattern"]
+    assert download["with"]["merge-multiple"] is True and download["with"]["path"] == upload["with"]["path"] == "reports/"
 
 
 def test_deploy_workflow_one_job_per_product_never_overlapping() -> None:
@@ -132,7 +145,7 @@ def test_deploy_workflow_one_job_per_product_never_overlapping() -> None:
         assert job["strategy"]["matrix"] == "${{ fromJSON(needs.changed.outputs.matrix) }}"
         assert job["concurrency"] == {"group": "deploy-${{ matrix.product }}", "cancel-in-progress": False}
         assert [s["run"] for s in job["steps"] if s.get("run") == "make deploy-reviewed"]
-    assert "environment" not in jobs["deploy"]
+    assert jobs["deploy"]["environment"] == "${{ matrix.environment }}"  # production accounts: required reviewers
     assert jobs["approve"]["environment"] == "production-approval"
     assert jobs["approve"]["if"] == "always() && needs.deploy.result == 'failure'"
     assert jobs["drift"]["needs"] == ["changed", "deploy", "approve"]
@@ -140,24 +153,100 @@ def test_deploy_workflow_one_job_per_product_never_overlapping() -> None:
     assert "--format github-matrix --github-output" in changed["run"]
 
 
-def test_drift_workflow_opens_or_updates_an_issue() -> None:
+def test_drift_workflow_fans_out_over_accounts_and_opens_or_updates_an_issue() -> None:
     wf = _load(REPO / ".github" / "workflows" / "drift.yml")
-    job = wf["jobs"]["drift"]
-    assert job["permissions"]["issues"] == "write"
-    drift = next(s for s in job["steps"] if s.get("id") == "drift")
-    assert drift == {"name": "drift report (exit 1 on drift)", "id": "drift", "continue-on-error": True, "run": "make drift"}
-    script = next(s for s in job["steps"] if str(s.get("uses", "")).startswith("actions/github-script@"))["with"]["script"]
-    assert f"const marker = '{DRIFT_MARKER}';" in script
-    assert "readFileSync('reports/drift-issue.md'" in script and "--out $(REPORTS)/drift-issue.md" in (REPO / "Makefile").read_text()
+    jobs = wf["jobs"]
+    assert [s.get("run") for s in jobs["accounts"]["steps"]][-1] == ".venv/bin/mlprov matrix --group-by account --github-output"
+    assert jobs["drift"]["strategy"]["matrix"] == "${{ fromJSON(needs.accounts.outputs.matrix) }}"
+    drift = next(s for s in jobs["drift"]["steps"] if s.get("run") == "make drift")
+    assert drift["env"] == {"PRODUCTS": "${{ matrix.products }}"}
+    job = jobs["issue"]
+    assert job["permissions"]["issues"] == "write" and "id-token" not in job["permissions"]
+    assert job["if"] == "always() && (needs.drift.result == 'success' || needs.drift.result == 'failure')"
+    upload = next(s for s in jobs["drift"]["steps"] if str(s.get("uses", "")).startswith("actions/upload-artifact@"))
+    download = next(s for s in job["steps"] if str(s.get("uses", "")).startswith("actions/download-artifact@"))
+    assert upload["with"]["name"].removesuffix("${{ matrix.group }}") + "*" == download["with"]["pattern"]
+    script = next(s for s in job["steps"] if str(s.get("uses", "")).startswith("actions/github-script@"))
+    assert script["env"] == {"DRIFTED": "${{ needs.drift.result == 'failure' }}"}
+    assert f"const marker = '{DRIFT_MARKER}';" in script["with"]["script"]
+    assert "readFileSync('reports/drift-issue.md'" in script["with"]["script"]
+    assert "--out $(REPORTS)/drift-issue.md" in (REPO / "Makefile").read_text()
 
 
-def test_buildspec_runs_the_make_targets() -> None:
+MATRIX_REF = re.compile(r"\$\{\{ matrix\.([a-z_]+) \}\}")
+
+
+def _resolve(value: str, entry: dict[str, Any]) -> str:
+    """A step input with its ``${{ matrix.X }}`` references replaced by one matrix entry's values."""
+    return MATRIX_REF.sub(lambda m: str(entry[m.group(1)]), value)
+
+
+def _credential_steps() -> list[tuple[str, str, dict[str, Any], dict[str, Any]]]:
+    out = []
+    for path in WORKFLOWS:
+        for name, job in _load(path)["jobs"].items():
+            out += [(path.name, name, job, s) for s in job.get("steps", [])
+                    if str(s.get("uses", "")).startswith("aws-actions/configure-aws-credentials@")]
+    return out
+
+
+def test_every_credential_step_assumes_its_matrix_accounts_role_in_its_region() -> None:
+    steps = _credential_steps()
+    assert {(f, j) for f, j, _job, _s in steps} == {
+        ("deploy.yml", "deploy"), ("deploy.yml", "approve"), ("deploy.yml", "drift"), ("drift.yml", "drift"),
+        ("pull-request.yml", "plan")}
+    kinds = {"deploy": "deploy_role", "approve": "deploy_role", "drift": "drift_role", "plan": "plan_role"}
+    for wf, name, job, step in steps:
+        assert step["with"]["role-to-assume"] == f"${{{{ matrix.{kinds[name]} }}}}", (wf, name)
+        assert step["with"]["aws-region"] == "${{ matrix.region }}", (wf, name)
+        assert job["strategy"]["matrix"].startswith("${{ fromJSON(needs."), (wf, name)
+        assert "vars." not in str(step), (wf, name)  # no repository-wide role or region left
+
+
+def test_each_products_deploy_job_assumes_its_own_accounts_role_and_region() -> None:
+    """Expand the deploy workflow's matrix as changed-products emits it for every product of the repository, and
+    check what each job's credential step would receive against the product's config and accounts.yaml."""
+    from mlprov.config.accounts import load_accounts
+    from mlprov.config.loader import load_product
+    from mlprov.gitops.matrix import by_account, by_product
+
+    accounts = load_accounts(REPO)
+    names = sorted(p.stem for p in (REPO / "products").glob("*.yaml"))
+    jobs = _load(REPO / ".github" / "workflows" / "deploy.yml")["jobs"]
+    pr_plan = _load(REPO / ".github" / "workflows" / "pull-request.yml")["jobs"]["plan"]
+    for entry in by_product(REPO, names):
+        product = load_product(REPO / "products" / f"{entry['product']}.yaml")
+        account = accounts[product.account_id]
+        for job_name, key in (("deploy", "deploy"), ("approve", "deploy"), ("drift", "drift")):
+            step = next(s for s in jobs[job_name]["steps"] if "role-to-assume" in s.get("with", {}))
+            assert _resolve(step["with"]["role-to-assume"], entry) == account.roles[key], (job_name, product.name)
+            assert _resolve(step["with"]["aws-region"], entry) == product.region, (job_name, product.name)
+        assert _resolve(jobs["deploy"]["environment"], entry) == account.environment
+    seen = set()
+    for group in by_account(REPO, names):
+        step = next(s for s in pr_plan["steps"] if "role-to-assume" in s.get("with", {}))
+        region = _resolve(step["with"]["aws-region"], group)
+        for name in group["products"].split():
+            product = load_product(REPO / "products" / f"{name}.yaml")
+            role = _resolve(step["with"]["role-to-assume"], group)
+            assert (region, role) == (product.region, accounts[product.account_id].roles["plan"])
+            seen.add(name)
+    assert seen == set(names)
+
+
+def test_buildspec_runs_the_make_targets_under_each_accounts_role() -> None:
     spec = yaml.safe_load((REPO / "buildspec.yml").read_text())
     assert spec["version"] == 0.2
     assert spec["phases"]["install"]["commands"] == ["make setup"]
     assert spec["phases"]["pre_build"]["commands"][:2] == ["make render-check", "make gate"]
     build = "\n".join(spec["phases"]["build"]["commands"])
-    assert invoked(build) == ({"review", "deploy-reviewed", "drift"}, {"changed-products"})
+    assert invoked(build) == ({"plan-comment"}, {"changed-products"})
+    per_account = re.findall(r"^\s*per_account (\w+) \S+ ([\w-]+)$", build, re.MULTILINE)
+    assert per_account == [("plan", "review-previews"), ("deploy", "deploy-reviewed"), ("drift", "drift")]
+    assert {target for _kind, target in per_account} <= _makefile_targets()
+    assert "--format github-matrix --group-by account" in build and '"${role_key}_role"' in build
+    assert 'aws sts assume-role --role-arn "$role"' in build and 'AWS_REGION="$region"' in build
+    assert '[ "$production" = true ] && [ "${MLPROV_APPROVED:-0}" != 1 ]' in build
 
 
 def _dockerfile() -> list[tuple[str, str]]:
@@ -166,22 +255,40 @@ def _dockerfile() -> list[tuple[str, str]]:
             if line.strip() and not line.lstrip().startswith("#")]
 
 
-def test_dockerfile_is_minimal_and_well_formed() -> None:
+def test_dockerfile_runs_every_action_from_the_installed_package() -> None:
+    """The Dockerfile's text (Docker is not available here: tests/test_docker_entrypoint.py runs the entrypoint,
+    tests/test_distribution.py the install the image makes)."""
     instructions = _dockerfile()
-    assert instructions[0] == ("FROM", "python:3.11-slim")
+    assert instructions[0] == ("FROM", "node:20-slim AS node")  # node 20: Debian bookworm's nodejs is 18
+    assert instructions[1] == ("FROM", "python:3.11-slim")
+    copies = [arg for op, arg in instructions if op == "COPY"]
+    assert "--from=node /usr/local/bin/node /usr/local/bin/node" in copies
+    runs = " ".join(arg for op, arg in instructions if op == "RUN")
+    assert "apt-get install -y --no-install-recommends git " in runs and "nodejs" not in runs
+    assert "git config --system safe.directory '*'" in runs
+    assert "python -m venv /opt/checkov" in runs
+    assert '/opt/checkov/bin/pip install --no-cache-dir "checkov==${CHECKOV_VERSION}"' in runs
+    assert 'amd64) arch=x86_64 ;; arm64) arch=aarch64' in runs and 'MLPROV_GUARD_ARCHES="$arch" pip install' in runs
+    assert "rm -rf /opt/mlprov/src" in runs  # nothing of the sources is left to be read instead of the package
+    assert ("ARG", "TARGETARCH") in instructions
+    env = " ".join(arg for op, arg in instructions if op == "ENV")
+    assert "MLPROV_CHECKOV=/opt/checkov/bin/checkov" in env and "MLPROV_STATE_DIR=/tmp/mlprov" in env
+    assert "MLPROV_CFN_GUARD" not in env  # found by architecture in the installed package
     users = [arg for op, arg in instructions if op == "USER"]
     assert users and users[-1] not in {"root", "0"}
     last_user = max(i for i, (op, _) in enumerate(instructions) if op == "USER")
     assert all(op != "RUN" for op, _ in instructions[last_user:])  # nothing runs as root after the switch
-    assert instructions[-2:] == [("ENTRYPOINT", '["mlprov"]'), ("CMD", '["--help"]')]
-    copied = [src for op, arg in instructions if op == "COPY" for src in arg.split()[:-1]]
-    assert copied == ["package.json", "package-lock.json", ".npmrc", "pyproject.toml", "README.md", "generator"]
-    for src in copied:
+    assert instructions[-2:] == [("ENTRYPOINT", '["mlprov-entrypoint"]'), ("CMD", '["--help"]')]
+    sources = [src for arg in copies if not arg.startswith("--from") for src in arg.split()[:-1]]
+    assert sources == ["package.json", "package-lock.json", ".npmrc", "pyproject.toml", "setup.py", "README.md", "generator",
+                       "rules", "docker/entrypoint.sh"]
+    for src in sources:
         assert (REPO / src).exists(), src
     assert any(op == "RUN" and "npm ci" in arg for op, arg in instructions)
     ignore = [line for line in (REPO / ".dockerignore").read_text().splitlines() if line and not line.startswith("#")]
     assert ignore[0] == "*"
-    assert {line.lstrip("!").rstrip("/") for line in ignore if line.startswith("!")} == set(copied)
+    allowed = {line.lstrip("!").rstrip("/") for line in ignore if line.startswith("!")}
+    assert {src.split("/")[0] for src in sources} == allowed
 
 
 def _actionlint() -> Path:

@@ -1,4 +1,4 @@
-"""Where the gate cache lives, and the key that authenticates its entries.
+"""Where every cache lives (the gate's per-template results, rendering at fleet scale), and the gate cache's key.
 
 A cache inside the work tree can arrive with the code under review: an entry ``[]`` committed on a branch (or
 restored from a shared CI cache) would make an insecure template pass. So the cache lives outside the work tree,
@@ -17,7 +17,7 @@ from pathlib import Path
 from mlprov.atomic import cannot_write
 from mlprov.errors import UserError
 
-ENV = "MLPROV_CACHE_DIR"
+ENV = "MLPROV_CACHE_DIR"  # the Docker image points it at a writable folder, so nothing is written into a mount
 KEY_FILE = "hmac.key"
 
 
@@ -40,7 +40,7 @@ def refuse_tracked(root: Path, folder: Path) -> None:
         return  # no git: nothing can be tracked by it
     tracked = [p for p in proc.stdout.decode("utf-8", "replace").split("\0") if p]
     if proc.returncode == 0 and tracked:
-        raise UserError(f"{folder}: the gate cache is tracked by git ({tracked[0]}{' and more' if len(tracked) > 1 else ''}): "
+        raise UserError(f"{folder}: the cache is tracked by git ({tracked[0]}{' and more' if len(tracked) > 1 else ''}): "
                         "cache entries from a branch are not trusted",
                         hint=f"remove it from git (`git rm -r --cached {folder}`) or point {ENV} outside the work tree")
 
@@ -67,3 +67,10 @@ def key(folder: Path) -> bytes:
     except OSError as exc:
         raise cannot_write(path, exc) from exc
     return data
+
+
+def cache_dir(root: Path, name: str) -> Path:
+    """The folder of one cache (``gate``, ``render``; not created here), refused when git tracks it."""
+    folder = base_dir() / name
+    refuse_tracked(root, folder)
+    return folder
