@@ -64,7 +64,8 @@ def preview_of(aws: Aws, product: Product, cs: ChangeSet, template: dict[str, An
     old = deployed_template(aws.cfn, name) if kind == "UPDATE" else {"Resources": {}}
     types = {lid: str(r.get("Type", "")) for src in (old, template) for lid, r in src.get("Resources", {}).items()}
     predicted = replacement.predict(old, template)
-    return build(product.name, name, kind, cs.changes, predicted=predicted, types=types, stateful=STATEFUL)
+    return build(product.name, name, kind, cs.changes, predicted=predicted, types=types, stateful=STATEFUL,
+                 named=replacement.named_replacements(old, template))
 
 
 def write_reports(preview: Preview, reports_dir: Path) -> tuple[Path, Path]:

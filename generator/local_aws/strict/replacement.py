@@ -28,28 +28,12 @@ def message(name: str) -> str:
             f"Rename {name} and update the stack again.")
 
 
-def name_property(resource_type: str) -> str:
-    """The property the type takes its custom name from (moto's name type; ours from the Spec)."""
-    from moto.cloudformation.parsing import get_model_map  # noqa: PLC0415
-
-    model = get_model_map().get(resource_type)
-    name = model.cloudformation_name_type() if model is not None else None
-    return str(name or "")
-
-
 def blocked(old: dict[str, Any], new: dict[str, Any]) -> list[tuple[str, str]]:
-    """(logical id, name) of each custom-named resource the update would replace under its unchanged name."""
-    from mlprov.aws.replacement import predict  # noqa: PLC0415
+    """(logical id, name) of each custom-named resource the update would replace under its unchanged name (the
+    preview's own prediction, :func:`mlprov.aws.replacement.named_replacements`)."""
+    from mlprov.aws.replacement import named_replacements  # noqa: PLC0415
 
-    out = []
-    for lid, change in predict({"Resources": old}, {"Resources": new}).items():
-        if change.replacement != "True" or lid not in old:
-            continue
-        prop = name_property(str(new[lid].get("Type")))
-        before, after = (old[lid].get("Properties") or {}).get(prop), (new[lid].get("Properties") or {}).get(prop)
-        if prop and after is not None and after == before:
-            out.append((lid, str(after)))
-    return out
+    return sorted(named_replacements({"Resources": old}, {"Resources": new}).items())
 
 
 class NamedReplacement(Exception):
