@@ -128,7 +128,8 @@ def test_a_replacement_under_a_custom_name_is_refused_before_execution(endpoint:
     expected = [f"refusing to deploy {stack}: 1 replacement(s) of custom-named resources, which AWS refuses (the update "
                 "would fail and roll back)",
                 f"  WILL FAIL: ModelPackageGroup (AWS::SageMaker::ModelPackageGroup) would be replaced under its custom name "
-                f"{stack}, which AWS refuses; rename it (a new name is created first), or remove it from the stack and then add it back",
+                f"{stack}, which AWS refuses; rename it (a new name is created first), or remove it from the stack and then "
+                "add it back",
                 "hint: rename it (a new name is created first), or remove it from the stack and then add it back"]
     assert run_cli(monkeypatch, "show-changes", str(config), *aws) == 1
     shown = capsys.readouterr()
