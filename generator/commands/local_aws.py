@@ -23,6 +23,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="create what these configs reference (buckets, VPC, SSM parameters, SG export) before serving")
     parser.add_argument("--strict", action="store_true",
                         help="refuse what real AWS refuses for these stacks (docs/strict-local-aws.md lists the rules)")
+    parser.add_argument("--iam", action="store_true",
+                        help="with --strict: enforce the caller's IAM policies on API calls (moto's IAM; keys must exist there)")
     parser.add_argument("--request-log", action="store_true", help="log every request the server answers")
 
 
@@ -41,7 +43,7 @@ def run(args: argparse.Namespace) -> int:
         raise UserError(f"--port {args.port}: not a port number", hint="give 1-65535, or 0 for any free port")
     products = [product(name) for name in args.seed]
     stop = threading.Event()
-    with LocalAws(args.port, request_log=args.request_log, strict=args.strict) as aws:
+    with LocalAws(args.port, request_log=args.request_log, strict=args.strict, iam=args.iam) as aws:
         print(f"local AWS on {aws.endpoint} (moto server, in memory: everything is lost when it stops)")
         print(f"CloudFormation models added for: {', '.join(registered_types())}")
         if args.strict:

@@ -36,12 +36,13 @@ def _check_free(port: int) -> None:
 class LocalAws:
     """``with LocalAws(port) as aws: aws.endpoint`` — the server runs until the block ends."""
 
-    def __init__(self, port: int = 0, *, request_log: bool = False, strict: bool = False) -> None:
-        """``strict``: refuse what AWS refuses for our stacks (:mod:`mlprov.local_aws.strict`); process-wide while
-        this server runs."""
+    def __init__(self, port: int = 0, *, request_log: bool = False, strict: bool = False, iam: bool = False) -> None:
+        """``strict``: refuse what AWS refuses for our stacks (:mod:`mlprov.local_aws.strict`); ``iam``: also enforce
+        the caller's IAM policies (:mod:`mlprov.local_aws.strict.iam`, opt-in). Both process-wide while it runs."""
         self.port = port
         self.request_log = request_log
         self.strict = strict
+        self.iam = iam
         self.endpoint = ""
         self._server: Any = None
 
@@ -63,6 +64,10 @@ class LocalAws:
         host, port = self._server.get_host_and_port()
         self.port = int(port)
         self.endpoint = f"http://{host}:{port}"
+        if self.iam:
+            from mlprov.local_aws.strict.iam import enforce  # noqa: PLC0415
+
+            enforce(True)
         return self.endpoint
 
     def stop(self) -> None:
@@ -70,6 +75,10 @@ class LocalAws:
             self._server.stop()
             self._server = None
             set_strict(False)
+            if self.iam:
+                from mlprov.local_aws.strict.iam import enforce  # noqa: PLC0415
+
+                enforce(False)
 
     def __enter__(self) -> LocalAws:
         self.start()

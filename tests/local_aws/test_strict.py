@@ -252,3 +252,24 @@ def test_import_needs_a_retaining_deletion_policy_and_no_other_stack(aws: Aws) -
     assert _status(cfn, owner) == "CREATE_COMPLETE"
     described = _execute(cfn, _name("thief"), template, ImportExistingResources=True)  # now in another stack
     assert [c["ResourceChange"]["Action"] for c in described["Changes"]] == ["Add"]
+
+
+# --- iam (opt-in) -------------------------------------------------------------------------------------------------------
+def test_iam_enforcement_refuses_what_the_callers_policy_does_not_allow(endpoint: str, aws: Aws) -> None:
+    import boto3
+    from mlprov.local_aws.strict import iam
+
+    admin, user = aws("iam"), _name("deployer")
+    admin.create_user(UserName=user)
+    policy = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "cloudformation:DescribeStacks", "Resource": "*"}]}
+    admin.put_user_policy(UserName=user, PolicyName="describe-only", PolicyDocument=json.dumps(policy))
+    key = admin.create_access_key(UserName=user)["AccessKey"]
+    cfn = boto3.client("cloudformation", endpoint_url=endpoint, region_name=REGION, aws_access_key_id=key["AccessKeyId"],
+                       aws_secret_access_key=key["SecretAccessKey"])
+    with iam.enforced():
+        assert "Stacks" in cfn.describe_stacks()
+        with pytest.raises(ClientError) as err:
+            cfn.create_change_set(StackName=_name("denied"), ChangeSetName="c", ChangeSetType="CREATE", TemplateBody=_sized(200))
+        assert err.value.response["Error"]["Code"] == "AccessDenied"
+        assert f"user/{user} is not authorized to perform: cloudformation:CreateChangeSet" in err.value.response["Error"]["Message"]
+    assert aws("cloudformation").describe_stacks()  # enforcement off again: the dummy keys work
