@@ -28,7 +28,7 @@ def _render(path: Path) -> tuple[Any, dict[str, Any]]:
 @pytest.mark.parametrize("path", PRODUCTS, ids=lambda p: p.stem)
 def test_resource_count_in_spec_range(path: Path) -> None:
     product, template = _render(path)
-    low, high = inventory.COUNT_RANGES[(product.tier, product.source)]
+    low, high = inventory.count_range(product.variant)
     assert low <= len(template["Resources"]) <= high
 
 
