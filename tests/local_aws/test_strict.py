@@ -273,3 +273,14 @@ def test_iam_enforcement_refuses_what_the_callers_policy_does_not_allow(endpoint
         assert err.value.response["Error"]["Code"] == "AccessDenied"
         assert f"user/{user} is not authorized to perform: cloudformation:CreateChangeSet" in err.value.response["Error"]["Message"]
     assert aws("cloudformation").describe_stacks()  # enforcement off again: the dummy keys work
+
+
+def test_patching_again_after_the_rules_wraps_nothing_twice(endpoint: str) -> None:
+    from mlprov.local_aws.patches import apply_patches
+    from moto.cloudformation import parsing
+
+    del endpoint  # the server applied patches and rules already
+    before = (parsing.ResourceMap.update, parsing.parse_and_create_resource, parsing.parse_and_update_resource)
+    apply_patches()
+    strict.install()
+    assert (parsing.ResourceMap.update, parsing.parse_and_create_resource, parsing.parse_and_update_resource) == before
