@@ -28,12 +28,21 @@ from mlprov.errors import AwsError
 RETAINING = ("Retain", "RetainExceptOnCreate")
 
 
+def _absent(exc: Any, codes: set[str]) -> None:
+    """Not found is an answer; anything else (AccessDenied: the deployer policy lacks the read) is an error."""
+    code = str(exc.response.get("Error", {}).get("Code", ""))
+    if code not in codes:
+        raise AwsError(f"cannot check for a retained resource: {code}: {exc.response.get('Error', {}).get('Message', '')}",
+                       hint="the deploy role needs sagemaker:DescribeModelPackageGroup and codecommit:GetRepository") from exc
+
+
 def _group_arn(aws: Aws, name: str) -> str | None:
     from botocore.exceptions import ClientError  # noqa: PLC0415
 
     try:
         return str(aws.client("sagemaker").describe_model_package_group(ModelPackageGroupName=name)["ModelPackageGroupArn"])
-    except ClientError:
+    except ClientError as exc:  # SageMaker answers ValidationException for a group that does not exist
+        _absent(exc, {"ValidationException", "ResourceNotFound"})
         return None
 
 
@@ -42,7 +51,8 @@ def _repository_id(aws: Aws, name: str) -> str | None:
 
     try:
         return str(aws.client("codecommit").get_repository(repositoryName=name)["repositoryMetadata"]["repositoryId"])
-    except ClientError:
+    except ClientError as exc:
+        _absent(exc, {"RepositoryDoesNotExistException"})
         return None
 
 
