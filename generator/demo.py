@@ -4,7 +4,8 @@ Static checks first (validate, render --check, policy, resources, gates, HTML re
 lifecycle of one product per tier on the embedded local AWS (dummy credentials, in this process only):
 show-changes -> deploy -> check-drift (clean); for the enterprise product also an out-of-band edit -> check-drift
 (drift found: exit 1 is the expected answer) -> test-deploy and delete of the test stack; then delete-product
-(refused for the prod stacks without a terminal: exit 1 is the expected answer).
+(refused for the prod stacks without a terminal: exit 1 is the expected answer), and a redeploy of the starter product
+that adopts its retained stores. The local AWS is strict (refuses what AWS refuses).
 """
 
 from __future__ import annotations
@@ -18,11 +19,13 @@ from mlprov.cli import main as mlprov
 from mlprov.paths import find_repo
 
 DEMO_PRODUCT = "globalbank-prod-b002-eu-west-1-demand-forecasting-ml-codecommit-standalone-direct"
-# One product per tier whose committed template deploys unchanged on the local endpoint (the enterprise one
-# reads its VPC from SSM and imports its security group, both of which the fixtures seed).
+# One product per tier, each deploying its committed template unchanged on the strict local endpoint: the -direct
+# enterprise example names its VPC and subnets by id and the seeding creates them under those ids; the last one
+# reads its VPC from SSM and imports its security group, both seeded too.
 LIFECYCLE = (
     "startupco-dev-s001-us-east-1-fraud-detection-ml-codecommit",
     "techcorp-prod-a001-us-west-2-customer-churn-ml-codecommit",
+    DEMO_PRODUCT,
     "globalbank-prod-b003-eu-west-1-demand-forecasting-ml-codecommit-existing-ssm",
 )
 TEST_SUFFIX = "t0de300"
@@ -82,6 +85,9 @@ def lifecycle_steps(endpoint: str, tamper: Callable[[], None]) -> list[Step | Ca
                             why="prod termination protection is turned off only on a terminal, never in a script"))
         else:
             out.append(Step(f"delete {name}", ["delete-product", name, "--force", *aws]))
+    starter = LIFECYCLE[0]  # its retained registry and repositories are adopted, not an "already exists" failure
+    out += [Step(f"redeploy {starter} after its delete (adopts the retained stores)", ["deploy-product", starter, "--force", *aws]),
+            Step(f"delete {starter} again", ["delete-product", starter, "--force", *aws])]
     return out
 
 
@@ -91,8 +97,8 @@ def _lifecycle(reports: Path) -> int:
     from mlprov.local_aws.fixtures import boto3_clients, seed  # noqa: PLC0415
 
     count = 0
-    with dummy_credentials(), LocalAws() as local:
-        print(f"\n=== embedded local AWS on {local.endpoint}", flush=True)
+    with dummy_credentials(), LocalAws(strict=True) as local:
+        print(f"\n=== embedded local AWS on {local.endpoint} (strict: refuses what AWS refuses)", flush=True)
         clients = boto3_clients(local.endpoint)
         for name in LIFECYCLE:
             for line in seed(product(name), clients).created:

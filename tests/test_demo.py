@@ -29,6 +29,7 @@ def test_demo_runs_the_lifecycle_on_the_embedded_endpoint(tmp_path: Path) -> Non
     assert f"{DEMO}: READY (static checks only)" in out  # the demo reviews before starting the local endpoint
     assert (tmp_path / DEMO / "review.html").is_file()
     assert any(line.startswith("globalbank-prod-b003-euw1-demand-forecasting-ml: IN_SYNC: ") for line in out)
+    assert any(line.startswith("globalbank-prod-b002-euw1-demand-forecasting-ml: IN_SYNC: ") for line in out)
     assert f"=== deploy {ENTERPRISE}: mlprov deploy-product {ENTERPRISE} --force --endpoint-url" in "\n".join(out)
     assert "--- exit 1, as expected: check-drift reports the edits as drift" in out
     assert any(line.startswith("globalbank-prod-b003-euw1-demand-forecasting-ml: IN_SYNC: ") for line in out)
@@ -36,6 +37,10 @@ def test_demo_runs_the_lifecycle_on_the_embedded_endpoint(tmp_path: Path) -> Non
     assert "test stack: globalbank-prod-b003-euw1-demand-forecasting-ml-t0de300" in out
     assert "--- exit 1, as expected: prod termination protection is turned off only on a terminal, never in a script" in out
     assert "stack startupco-dev-s001-use1-fraud-detection-ml: deleted" in out
+    assert ("adopts retained AWS::SageMaker::ModelPackageGroup startupco-dev-s001-use1-fraud-detection-ml as ModelPackageGroup "
+            "(IMPORT change set first)") in out
+    assert any(line.startswith("=== embedded local AWS on http://127.0.0.1:") and line.endswith("(strict: refuses what AWS refuses)")
+               for line in out)
     assert out[-1].startswith("demo OK: ") and out[-1].endswith(f"step(s). Reports and logs: {tmp_path}")
     drift = (tmp_path / ENTERPRISE / "drift.md").read_text()
     assert "| DRIFTED | `ModelPackageGroupArnParameter` |" in drift and "| DRIFTED | `ArtifactsBucket` |" in drift

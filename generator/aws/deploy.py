@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from mlprov.aws import audit, changeset, outputs, preflight, protect, recovery, stack
+from mlprov.aws import audit, changeset, guards, imports, outputs, preflight, protect, recovery, stack
 from mlprov.aws.plan import plan, rollback_complete_error, write_reports
 from mlprov.aws.preview import Preview, table
 from mlprov.aws.session import Aws
@@ -110,12 +110,14 @@ def deploy(aws: Aws, product: Product, text: str, template: dict[str, Any], *, o
     poller = Poller(local=aws.target.is_local, timeout=opts.wait_timeout)
     record = audit.start(aws, name, opts)
     try:
-        _settle(aws, product, opts, poller, out)
+        current = _settle(aws, product, opts, poller, out)
         preflight.check(aws, product)
         guard = protect.Protections(name, template, str(product.config["environment"]),
                                     aws.client("cloudformation", optional=True), test_copy=bool(product.test_suffix))
         run = _Run(aws, product, text, template, opts, out, err, reports_dir, planner or plan, poller, guard, record)
         with protect.guarded(aws.cfn, guard, out, err):
+            if current is None and planner is None:
+                _import_retained(aws, product, template, opts, poller=poller, out=out)
             code = _run(run)
         if code == 0:
             _verify(aws, product, out)
@@ -170,6 +172,12 @@ def _run(r: _Run) -> int:
         print(f"no changes: stack {name} is up to date", file=out)
         record.outcome = "no changes"
         return 0
+    try:  # before the data-loss check: --allow-data-loss cannot make AWS accept these
+        guards.will_fail(preview, "deploy")
+        guards.adoptions(aws, product, preview, r.template, "deploy")
+    except Refused:
+        changeset.delete(aws.cfn, cs)
+        raise
     if preview.data_loss and not opts.allow_data_loss:
         changeset.delete(aws.cfn, cs)
         raise Refused(f"refusing to deploy {name}: {len(preview.data_loss)} stateful resource(s) would be replaced or removed",
@@ -228,6 +236,23 @@ def _failed_hint(aws: Aws, product: Product, status: str) -> str:
     if status == "ROLLBACK_COMPLETE":
         return f"the creation was rolled back; `mlprov deploy-product {config} --force` deletes and recreates it"
     return "fix the cause above and deploy again"
+
+
+def _import_retained(aws: Aws, product: Product, template: dict[str, Any], opts: Options, *, poller: Poller, out: TextIO) -> None:
+    """A new stack whose retained registry or repositories exist: adopt them first (:mod:`mlprov.aws.imports`)."""
+    items = imports.retained(aws, template)
+    if not items:
+        return
+    imports.check_owner(aws, product, items)
+    name = product.names.stack
+    if not opts.force:
+        if opts.confirm is None:
+            raise FindingsError(f"refusing to import {len(items)} retained resource(s) into {name} without confirmation: "
+                                "no terminal to ask on", hint="rerun with --force")
+        if not opts.confirm(f"create {name} by importing {len(items)} retained resource(s) first? [y/N] "):
+            raise FindingsError(f"cancelled: nothing was changed on {name}",
+                                hint="rerun and confirm, or delete the retained resources")
+    imports.run(aws, product, template, items, poller=poller, out=out)
 
 
 def _verify(aws: Aws, product: Product, out: TextIO) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import argparse
 
-from mlprov.aws import changeset
+from mlprov.aws import changeset, guards, imports
 from mlprov.aws.plan import plan, write_reports
 from mlprov.aws.preview import table
 from mlprov.aws.session import add_aws_options, connect
@@ -35,6 +35,8 @@ def _review(args: argparse.Namespace) -> int:
     if not preview.no_changes:
         print(f"kept change set {ident.change_set_name} for the merge: {ident.description()}")
     print(f"reports: {md} {js} {record}")
+    guards.will_fail(preview, "deploy")
+    guards.adoptions(aws, prod, preview, template, "deploy")
     return 0
 
 
@@ -48,7 +50,12 @@ def run(args: argparse.Namespace) -> int:
     changeset.delete(aws.cfn, cs)
     md, js = write_reports(preview, reports_dir(args))
     print(table(preview))
+    if preview.change_type == "CREATE":  # what deploy-product adopts by an IMPORT change set before this one
+        for line in imports.lines(imports.retained(aws, template)):
+            print(line)
     print(f"reports: {md} {js}")
+    guards.will_fail(preview, "deploy")  # exit 1: this change set would fail on AWS
+    guards.adoptions(aws, prod, preview, template, "deploy")
     return 0
 
 

@@ -56,7 +56,7 @@ def test_stateful_resources_are_retained(path: Path) -> None:
     _product, template = _render(path)
     for logical_id, res in template["Resources"].items():
         if logical_id in inventory.STATEFUL:
-            assert res["DeletionPolicy"] == "Retain", logical_id
+            assert res["DeletionPolicy"] == "RetainExceptOnCreate", logical_id  # a failed first create leaves nothing
             assert res["UpdateReplacePolicy"] == "Retain", logical_id
 
 
