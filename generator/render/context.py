@@ -10,7 +10,7 @@ from functools import cache
 from typing import Any
 
 from mlprov.config.model import Product
-from mlprov.render import inventory
+from mlprov.render import images, inventory, roles, triggers
 
 DEFAULT_RETENTION_DAYS = 365
 
@@ -57,7 +57,6 @@ def _arns(product: Product, artifact_bucket: str) -> dict[str, str]:
     return {
         "model_package_group": f"{sm}:model-package-group/{n.model_package_group}",
         "model_packages": f"{sm}:model-package/{n.model_package_group}/*",
-        "sagemaker_prefixed": f"{sm}:*/{product.prefix}*",
         "build_repository": f"{regional('codecommit')}:{n.build_repository}",
         "deploy_repository": f"{regional('codecommit')}:{n.deploy_repository}",
         "build_project": f"{regional('codebuild')}:project/{n.build_project}",
@@ -70,6 +69,7 @@ def _arns(product: Product, artifact_bucket: str) -> dict[str, str]:
         "artifacts_bucket": f"arn:{part}:s3:::{artifact_bucket}",
         "artifacts_objects": f"arn:{part}:s3:::{artifact_bucket}/*",
         "sagemaker_role": f"arn:{part}:iam::{acct}:role/mlprov/{n.sagemaker_role}",
+        "events_role": f"arn:{part}:iam::{acct}:role/mlprov/{n.events_role}",
         "account_root": f"arn:{part}:iam::{acct}:root",
         "aws_managed_s3_key": f"arn:{part}:kms:{region}:{acct}:alias/aws/s3",
         "network_interfaces": f"arn:{part}:ec2:{region}:{acct}:network-interface/*",
@@ -91,7 +91,8 @@ def _dashboard(product: Product) -> dict[str, Any]:
             "type": "metric", "x": 12 * i, "y": 2, "width": 12, "height": 6,
             "properties": {
                 "title": f"CodeBuild {project}", "region": region, "stat": "Sum", "period": 300,
-                "metrics": [["AWS/CodeBuild", m, "ProjectName", project] for m in ("Builds", "FailedBuilds")],
+                # "." repeats the previous metric's value (CloudWatch dashboard body structure, metrics array).
+                "metrics": [["AWS/CodeBuild", "Builds", "ProjectName", project], [".", "FailedBuilds", ".", "."]],
             },
         })
     if product.tier == "enterprise":
@@ -103,6 +104,29 @@ def _dashboard(product: Product) -> dict[str, Any]:
             },
         })
     return {"widgets": widgets}
+
+
+def _roles(product: Product, arn: dict[str, str]) -> dict[str, Any]:
+    """Policy statements and trust policies of the roles (:mod:`mlprov.render.roles`)."""
+    return {
+        "pipeline": roles.pipeline_role(product, [arn["artifacts_bucket"], arn["artifacts_objects"]]),
+        "seed": roles.seed_code(product),
+        "events": roles.events_role(product),
+        "trust": roles.trusts(product),
+    }
+
+
+def _boundary(ctx: dict[str, Any]) -> list[dict[str, Any]]:
+    """The enterprise permission boundary's Allow statements: every statement any role of the stack holds (the
+    build and deploy macros, the pipeline and events roles), merged losslessly to fit the template size limit."""
+    import yaml  # noqa: PLC0415
+    from mlprov.render.engine import environment  # noqa: PLC0415 - the engine imports this module
+
+    macros = environment().get_template("macros.j2").make_module(ctx)
+    build, deploy = getattr(macros, "build_statements"), getattr(macros, "deploy_statements")  # noqa: B009
+    text = f"{build(0, kms=False)}\n{deploy(0)}"
+    statements: list[dict[str, Any]] = [*yaml.safe_load(text), *ctx["roles"]["pipeline"], *ctx["roles"]["events"]]
+    return roles.merged(statements)
 
 
 def build(product: Product) -> dict[str, Any]:
@@ -126,7 +150,11 @@ def build(product: Product) -> dict[str, Any]:
         metadata["SecurityGroupMode"] = product.network["security_group_mode"]
     if tier != "starter":
         metadata["LogRetentionDays"] = str(retention)
-    return {
+    arn = _arns(product, artifact_bucket)
+    ctx: dict[str, Any] = {
+        "roles": _roles(product, arn),
+        "trigger_rules": triggers.rules(product),
+        "image_uri": images.sklearn_image_uri(product.region, product.partition),
         "p": {
             "tier": tier,
             "starter": tier == "starter",
@@ -140,7 +168,7 @@ def build(product: Product) -> dict[str, Any]:
             "access_log_bucket": c.get("access_log_bucket"),
         },
         "n": product.names,
-        "arn": _arns(product, artifact_bucket),
+        "arn": arn,
         "artifact_bucket": artifact_bucket,
         "source": source,
         "net": product.network,
@@ -155,3 +183,5 @@ def build(product: Product) -> dict[str, Any]:
             for name in inventory.ssm_outputs(product.variant)
         ],
     }
+    ctx["boundary"] = _boundary(ctx) if tier == "enterprise" else []
+    return ctx

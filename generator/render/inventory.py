@@ -17,6 +17,8 @@ class Resource:
     logical_id: str
     type: str
     purpose: str
+    # Why the resource is beyond SPEC's baseline list (None: one of SPEC's resources).
+    addition: str | None = None
 
     @property
     def stateful(self) -> bool:
@@ -40,10 +42,23 @@ _CODECOMMIT = (
     _R("ModelDeployRepository", "AWS::CodeCommit::Repository", "CodeCommit repository: model-deploy"),
     _R("RepositoryUrlParameter", "AWS::SSM::Parameter", "SSM output RepositoryUrl (model-build clone URL)"),
 )
+_TRIGGERS = (
+    _R("EventsRole", "AWS::IAM::Role", "IAM role EventBridge assumes to start the two pipelines",
+       "least privilege: EventBridge may only start this product's pipelines (was the CodePipeline role)"),
+    _R("BuildTriggerRule", "AWS::Events::Rule", "EventBridge rule that starts the build pipeline",
+       "one trigger rule per pipeline: a rule starts every target for every matching event"),
+    _R("DeployTriggerRule", "AWS::Events::Rule", "EventBridge rule that starts the deploy pipeline (incl. approvals)",
+       "one trigger rule per pipeline: a rule starts every target for every matching event"),
+)
+# Professional and enterprise: SPEC's single "EventBridge rule" is BuildTriggerRule; DeployTriggerRule is the addition.
+_TRIGGERS_PRO = (
+    _TRIGGERS[0],
+    _R("BuildTriggerRule", "AWS::Events::Rule", "EventBridge rule that starts the build pipeline"),
+    _TRIGGERS[2],
+)
 _STARTER_ONLY = (_R("StarterPipelinePolicy", "AWS::IAM::Policy", "standard IAM policy of the CodeBuild and CodePipeline roles"),)
 _PROFESSIONAL = (
     _R("ArtifactsBucket", "AWS::S3::Bucket", "S3 artifacts bucket"),
-    _R("PipelineTriggerRule", "AWS::Events::Rule", "EventBridge rule that starts the pipelines"),
     _R("MonitoringDashboard", "AWS::CloudWatch::Dashboard", "CloudWatch dashboard"),
     _R("BuildManagedPolicy", "AWS::IAM::ManagedPolicy", "generated IAM managed policy: build"),
     _R("DeployManagedPolicy", "AWS::IAM::ManagedPolicy", "generated IAM managed policy: deploy"),
@@ -77,7 +92,8 @@ _STANDALONE_SG = (
     _R("SecurityGroupIdParameter", "AWS::SSM::Parameter", "SSM output SecurityGroupId"),
 )
 
-# SPEC's documented resource counts per (tier, source).
+# SPEC's documented resource counts per (tier, source): the baseline; a stack may add up to MAX_ADDITIONS.
+MAX_ADDITIONS = 6
 COUNT_RANGES: dict[tuple[str, str], tuple[int, int]] = {
     ("starter", "codecommit"): (13, 13),
     ("starter", "s3"): (10, 10),
@@ -93,6 +109,7 @@ def resources(variant: Variant) -> list[Resource]:
     out = list(_STARTER_CORE)
     if variant.source == "codecommit":
         out += _CODECOMMIT
+    out += _TRIGGERS if variant.tier == "starter" else _TRIGGERS_PRO
     if variant.tier == "starter":
         out += _STARTER_ONLY
     else:
