@@ -63,7 +63,9 @@ def _arns(product: Product, artifact_bucket: str) -> dict[str, str]:
         "deploy_project": f"{regional('codebuild')}:project/{n.deploy_project}",
         "build_pipeline": f"{regional('codepipeline')}:{n.build_pipeline}",
         "deploy_pipeline": f"{regional('codepipeline')}:{n.deploy_pipeline}",
-        "codebuild_logs": f"{regional('logs')}:log-group:/aws/codebuild/{product.prefix}*",
+        # Exact groups: "/aws/codebuild/<prefix>*" would also match the sibling product "<prefix>-blue".
+        "codebuild_logs": f"{regional('logs')}:log-group:/aws/codebuild/{n.build_project}:*",
+        "codebuild_deploy_logs": f"{regional('logs')}:log-group:/aws/codebuild/{n.deploy_project}:*",
         "sagemaker_logs": f"{regional('logs')}:log-group:/aws/sagemaker/*",
         "compliance_logs": f"{regional('logs')}:log-group:{n.log_group}",
         "artifacts_bucket": f"arn:{part}:s3:::{artifact_bucket}",
