@@ -61,7 +61,12 @@ def patterns(product: Product) -> dict[str, Pattern]:
         build, deploy = _push(product, n.build_repository), _push(product, n.deploy_repository)
     else:
         build, deploy = _key(product, str(source["build_key"])), _key(product, str(source["deploy_key"]))
-    return {"BuildPipeline": build, "DeployPipeline": {"$or": [deploy, _approval(product)]}}
+    approval = _approval(product)
+    # One source list at the top, the alternatives under "$or" (EventBridge "Content filtering", $or matching,
+    # https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-create-pattern-operators.html).
+    alternatives = [{k: v for k, v in p.items() if k != "source"} for p in (deploy, approval)]
+    return {"BuildPipeline": build,
+            "DeployPipeline": {"source": [*deploy["source"], *approval["source"]], "$or": alternatives}}
 
 
 def rules(product: Product) -> list[dict[str, Any]]:
