@@ -68,6 +68,7 @@ def _arns(product: Product, artifact_bucket: str) -> dict[str, str]:
         "codebuild_deploy_logs": f"{regional('logs')}:log-group:/aws/codebuild/{n.deploy_project}:*",
         "sagemaker_logs": f"{regional('logs')}:log-group:/aws/sagemaker/*",
         "compliance_logs": f"{regional('logs')}:log-group:{n.log_group}",
+        "build_logs": f"{regional('logs')}:log-group:{n.build_log_group}",
         "artifacts_bucket": f"arn:{part}:s3:::{artifact_bucket}",
         "artifacts_objects": f"arn:{part}:s3:::{artifact_bucket}/*",
         "sagemaker_role": f"arn:{part}:iam::{acct}:role/mlprov/{n.sagemaker_role}",
@@ -81,28 +82,28 @@ def _arns(product: Product, artifact_bucket: str) -> dict[str, str]:
 
 
 def _dashboard(product: Product) -> dict[str, Any]:
-    n, region = product.names, product.region
+    """The dashboard: what is alarmed and to whom (true for the tier), then the builds and failures per project.
+
+    Widgets without x/y are placed in order (CloudWatch "Dashboard Body Structure and Syntax"); "." repeats the
+    previous metric's value in a metrics array.
+    """
+    n, region, email = product.names, product.region, str(product.config.get("alarm_email", ""))
+    alarms = "failed builds and AccessDenied in the build logs" if product.tier == "enterprise" else "failed builds"
     widgets: list[dict[str, Any]] = [
-        {
-            "type": "text", "x": 0, "y": 0, "width": 24, "height": 2,
-            "properties": {"markdown": f"## {n.stack}\nTier {product.tier}; alarms to the owner on file."},
-        },
+        {"type": "text", "width": 24, "height": 2,
+         "properties": {"markdown": f"## {n.stack}\nTier {product.tier}: alarms on {alarms} e-mail {email}."}},
+        {"type": "metric", "width": 24, "height": 6,
+         "properties": {"title": "Builds, failed builds", "region": region, "stat": "Sum",
+                        "period": 300, "metrics": [
+                            ["AWS/CodeBuild", "Builds", "ProjectName", n.build_project], [".", "FailedBuilds", ".", "."],
+                            [".", "Builds", ".", n.deploy_project], [".", "FailedBuilds", ".", "."]]}},
     ]
-    for i, project in enumerate((n.build_project, n.deploy_project)):
-        widgets.append({
-            "type": "metric", "x": 12 * i, "y": 2, "width": 12, "height": 6,
-            "properties": {
-                "title": f"CodeBuild {project}", "region": region, "stat": "Sum", "period": 300,
-                # "." repeats the previous metric's value (CloudWatch dashboard body structure, metrics array).
-                "metrics": [["AWS/CodeBuild", "Builds", "ProjectName", project], [".", "FailedBuilds", ".", "."]],
-            },
-        })
     if product.tier == "enterprise":
         widgets.append({
-            "type": "metric", "x": 0, "y": 8, "width": 24, "height": 6,
+            "type": "metric", "width": 24, "height": 6,
             "properties": {
                 "title": "Compliance log signals", "region": region, "stat": "Sum", "period": 300,
-                "metrics": [[n.metric_namespace, m] for m in ("AccessDeniedCount", "BuildErrorCount")],
+                "metrics": [[n.metric_namespace, "AccessDeniedCount"], [".", "BuildErrorCount"]],
             },
         })
     return {"widgets": widgets}

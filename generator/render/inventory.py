@@ -65,6 +65,18 @@ _PROFESSIONAL = (
     _R("BucketNameParameter", "AWS::SSM::Parameter", "SSM output BucketName"),
     _R("DashboardNameParameter", "AWS::SSM::Parameter", "SSM output DashboardName"),
 )
+_ALARM = (
+    _R("FailedBuildsAlarm", "AWS::CloudWatch::Alarm", "alarm on failed build or deploy runs (CodeBuild FailedBuilds)",
+       "SPEC's professional promise: alarm notifications to the config's alarm_email"),
+)
+_PROFESSIONAL_ONLY = (
+    _R("BuildLogGroup", "AWS::Logs::LogGroup", "log group of both CodeBuild projects (log_retention_days)",
+       "log_retention_days must govern a log group: the services' own groups keep logs forever"),
+    _R("AlarmTopic", "AWS::SNS::Topic", "SNS topic of the alarms",
+       "alarm_email needs a topic (enterprise reuses SecurityAlertsTopic)"),
+    _R("AlarmSubscription", "AWS::SNS::Subscription", "e-mail subscription of alarm_email to the alarm topic",
+       "alarm_email needs a subscription (enterprise reuses SecurityAlertsSubscription)"),
+)
 _ENTERPRISE = (
     _R("KmsKey", "AWS::KMS::Key", "KMS key (rotation on) encrypting every store"),
     _R("KmsKeyAlias", "AWS::KMS::Alias", "KMS key alias"),
@@ -113,7 +125,9 @@ def resources(variant: Variant) -> list[Resource]:
     if variant.tier == "starter":
         out += _STARTER_ONLY
     else:
-        out += _PROFESSIONAL
+        out += _PROFESSIONAL + _ALARM
+    if variant.tier == "professional":
+        out += _PROFESSIONAL_ONLY
     if variant.tier == "enterprise":
         out += _ENTERPRISE
         if variant.sg_mode == "standalone":

@@ -31,7 +31,7 @@ KMS_KEY: dict[str, Any] = {"Fn::GetAtt": ["KmsKey", "Arn"]}
 # https://docs.aws.amazon.com/sagemaker/latest/dg/monitoring-cloudwatch.html); the condition key is documented
 # in "Using condition keys to limit access to CloudWatch namespaces",
 # https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/iam-cw-condition-keys-namespace.html
-SAGEMAKER_METRIC_NAMESPACES = ["/aws/sagemaker/Endpoints", "/aws/sagemaker/ProcessingJobs", "/aws/sagemaker/TrainingJobs"]
+# (/aws/sagemaker/Endpoints, /aws/sagemaker/ProcessingJobs, /aws/sagemaker/TrainingJobs, ...).
 
 
 def _sm(product: Product, resource: str) -> str:
@@ -83,15 +83,14 @@ def pipeline_role(product: Product, artifacts: list[str]) -> list[Statement]:
     logs = f"arn:{product.partition}:logs:{product.region}:{product.account_id}:log-group:/aws/sagemaker"
     jp = product.names.job_prefix
     return [
-        _stmt("RunPipelineJobs", [
-            "sagemaker:AddTags", "sagemaker:CreateProcessingJob", "sagemaker:CreateTrainingJob",
-            "sagemaker:DescribeProcessingJob", "sagemaker:DescribeTrainingJob",
-            "sagemaker:StopProcessingJob", "sagemaker:StopTrainingJob",
-        ], [a["processing_jobs"], a["training_jobs"]]),
-        _stmt("RegisterModels", [
-            "sagemaker:AddTags", "sagemaker:CreateModelPackage", "sagemaker:DescribeModelPackage",
-            "sagemaker:DescribeModelPackageGroup",
-        ], [a["model_package_group"], a["model_packages"]]),
+        # One statement for the jobs and the registration: each action names its own resource type (Service
+        # Authorization Reference), so CreateTrainingJob never meets a model-package ARN; fewer bytes.
+        _stmt("RunPipelineJobsAndRegisterModels", [
+            "sagemaker:AddTags", "sagemaker:CreateModelPackage", "sagemaker:CreateProcessingJob",
+            "sagemaker:CreateTrainingJob", "sagemaker:DescribeModelPackage", "sagemaker:DescribeModelPackageGroup",
+            "sagemaker:DescribeProcessingJob", "sagemaker:DescribeTrainingJob", "sagemaker:StopProcessingJob",
+            "sagemaker:StopTrainingJob",
+        ], [a["processing_jobs"], a["training_jobs"], a["model_package_group"], a["model_packages"]]),
         _pass_sagemaker_role(product),
         _stmt("JobData", ["s3:GetBucketLocation", "s3:GetObject", "s3:ListBucket", "s3:PutObject"], artifacts),
         # GetAuthorizationToken has no resource type (Service Authorization Reference, Amazon ECR): "*" only.
@@ -103,8 +102,7 @@ def pipeline_role(product: Product, artifacts: list[str]) -> list[Statement]:
               [f"{logs}/*Jobs:log-stream:{jp}-*", f"{logs}/Endpoints/{jp}-*:log-stream:*"]),
         _stmt("JobLogGroups", ["logs:CreateLogGroup", "logs:DescribeLogStreams"],
               [f"{logs}/*Jobs", f"{logs}/Endpoints/{jp}-*"]),
-        _stmt("JobMetrics", ["cloudwatch:PutMetricData"], "*",
-              {"StringEquals": {"cloudwatch:namespace": SAGEMAKER_METRIC_NAMESPACES}}),
+        _stmt("JobMetrics", ["cloudwatch:PutMetricData"], "*", {"StringLike": {"cloudwatch:namespace": "/aws/sagemaker/*"}}),
         *_kms(product),
     ]
 
@@ -115,10 +113,9 @@ def seed_code(product: Product) -> list[Statement]:
     return [
         _stmt("ProductSageMakerPipeline", [
             "sagemaker:AddTags", "sagemaker:CreatePipeline", "sagemaker:DescribePipeline",
+            "sagemaker:DescribePipelineExecution", "sagemaker:ListPipelineExecutionSteps",
             "sagemaker:StartPipelineExecution", "sagemaker:UpdatePipeline",
-        ], [a["pipeline"]]),
-        _stmt("ProductPipelineExecutions", ["sagemaker:DescribePipelineExecution", "sagemaker:ListPipelineExecutionSteps"],
-              [a["pipeline_executions"]]),
+        ], [a["pipeline"], a["pipeline_executions"]]),
         # ListModelPackages names no required resource (Service Authorization Reference, SageMaker): "*".
         _stmt("FindApprovedPackages", ["sagemaker:ListModelPackages"], "*"),
         _stmt("DeployEndpoints", [
@@ -190,13 +187,19 @@ def _services(st: Statement) -> set[str] | None:
     return acts if acts == res else None
 
 
+# Services whose statements the boundary may merge although both name the service: the cross product then gives an
+# action resource ARNs of this product's own it was not listed with (e.g. AddTags on a model package), a widening
+# of the ceiling inside the product only: the identity policies stay exact.
+SHARED = {"sagemaker", "logs"}
+
+
 def merged(statements: list[Statement]) -> list[Statement]:
     """The same permissions in fewer statements (for the permission boundary, within the template size limit).
 
-    Lossless: statements on the same resources with the same condition unite their actions; then statements
-    merge only when they carry the same condition and name disjoint services, each
-    statement's actions and resources naming the same services. The cross product then adds nothing: an action
-    only ever meets resources of its own service (S3 actions on SageMaker ARNs match no request).
+    Statements on the same resources with the same condition unite their actions; then statements merge when they
+    carry the same condition and name disjoint services (besides SHARED), each statement's actions and resources
+    naming the same services. Across services the cross product adds nothing: an action only ever meets resources
+    of its own service (S3 actions on SageMaker ARNs match no request).
     """
     same: dict[str, Statement] = {}  # first: statements on the very same resources unite their actions
     for st in statements:
@@ -210,7 +213,7 @@ def merged(statements: list[Statement]) -> list[Statement]:
     for st in same.values():
         cond = repr(sorted(st.get("Condition", {}).items()))
         services = _services(st)
-        target = next((b for b in bins if services and b[0] == cond and not b[1] & services), None)
+        target = next((b for b in bins if services and b[0] == cond and b[1] & services <= SHARED), None)
         if target is None:
             copy: Statement = {k: (list(v) if isinstance(v, list) else v) for k, v in st.items()}
             out.append(copy)
