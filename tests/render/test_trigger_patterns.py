@@ -124,10 +124,11 @@ def test_the_matcher_refuses_operators_it_does_not_implement() -> None:
 
 
 @pytest.mark.parametrize("path", PAIRS, ids=lambda p: p.stem)
-def test_no_polling_and_no_eventbridge_on_the_artifacts_bucket(path: Path) -> None:
-    resources = render(load_product(path))[1]["Resources"]
+def test_no_polling_and_no_rule_on_the_artifacts_bucket(path: Path) -> None:
+    product = load_product(path)
+    resources = render(product)[1]["Resources"]
     for lid in ("BuildPipeline", "DeployPipeline"):
         (action,) = resources[lid]["Properties"]["Stages"][0]["Actions"]
         assert action["Configuration"]["PollForSourceChanges"] == "false"
-    bucket = resources.get("ArtifactsBucket", {}).get("Properties", {})
-    assert "NotificationConfiguration" not in bucket
+    patterns = json.dumps([r["Properties"]["EventPattern"] for r in resources.values() if r["Type"] == "AWS::Events::Rule"])
+    assert product.names.artifacts_bucket not in patterns and str(product.config.get("artifact_bucket")) not in patterns
