@@ -95,7 +95,8 @@ def definition(s: Settings) -> dict[str, Any]:
     }
     evaluate = _processing("Evaluate", s, "evaluate.py",
                            [_input("model", model_data), _input("test", _output_uri("Preprocess", "test"))], ["evaluation"],
-                           property_files=[{"PropertyFileName": "EvaluationReport", "OutputName": "evaluation", "FilePath": "evaluation.json"}])
+                           property_files=[{"PropertyFileName": "EvaluationReport", "OutputName": "evaluation",
+                                            "FilePath": "evaluation.json"}])
     register = {
         "Name": "Register",
         "Type": "RegisterModel",
