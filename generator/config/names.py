@@ -141,6 +141,8 @@ class Names:
 
     @property
     def sagemaker_pipeline(self) -> str:
+        """``<prefix>-pipeline`` (never shortened: a stack name is at most 128 characters, the limit 256); the seed
+        code derives it from NAME_PREFIX."""
         return self._n("pipeline", "sagemaker_pipeline")
 
     @property

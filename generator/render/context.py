@@ -88,10 +88,10 @@ def _dashboard(product: Product) -> dict[str, Any]:
     previous metric's value in a metrics array.
     """
     n, region, email = product.names, product.region, str(product.config.get("alarm_email", ""))
-    alarms = "failed builds and AccessDenied in the build logs" if product.tier == "enterprise" else "failed builds"
+    alarms = "failed builds, AccessDenied" if product.tier == "enterprise" else "failed builds"
     widgets: list[dict[str, Any]] = [
         {"type": "text", "width": 24, "height": 2,
-         "properties": {"markdown": f"## {n.stack}\nTier {product.tier}: alarms on {alarms} e-mail {email}."}},
+         "properties": {"markdown": f"## {n.stack}\nTier {product.tier}. Alarms ({alarms}) e-mail {email}."}},
         {"type": "metric", "width": 24, "height": 6,
          "properties": {"title": "Builds, failed builds", "region": region, "stat": "Sum",
                         "period": 300, "metrics": [
@@ -102,7 +102,7 @@ def _dashboard(product: Product) -> dict[str, Any]:
         widgets.append({
             "type": "metric", "width": 24, "height": 6,
             "properties": {
-                "title": "Compliance log signals", "region": region, "stat": "Sum", "period": 300,
+                "title": "Compliance logs", "region": region, "stat": "Sum", "period": 300,
                 "metrics": [[n.metric_namespace, "AccessDeniedCount"], [".", "BuildErrorCount"]],
             },
         })

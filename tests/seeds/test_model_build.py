@@ -89,7 +89,7 @@ def test_every_job_name_is_the_products_prefix_within_the_38_characters() -> Non
         definition(Settings("x" * 39, *list(SETTINGS.__dict__.values())[1:]))
 
 
-ENV = {"SAGEMAKER_PIPELINE_NAME": "p-pipeline", "SAGEMAKER_PIPELINE_ROLE_ARN": "arn:aws:iam::123456789012:role/mlprov/p-sm",
+ENV = {"NAME_PREFIX": "p", "SAGEMAKER_PIPELINE_ROLE_ARN": "arn:aws:iam::123456789012:role/mlprov/p-sm",
        "ARTIFACT_BUCKET": "p-art", "JOB_PREFIX": "p-abc123", "IMAGE_URI": images.sklearn_image_uri("eu-west-1"),
        "MODEL_PACKAGE_GROUP_NAME": "p"}
 
@@ -117,4 +117,5 @@ def test_the_build_project_sets_every_variable_run_needs() -> None:
 
     env = {v["Name"] for v in render(PRODUCT)[1]["Resources"]["BuildProject"]["Properties"]["Environment"]["EnvironmentVariables"]}
     assert set(seed_run.REQUIRED) <= env
+    assert PRODUCT.names.sagemaker_pipeline == f"{PRODUCT.prefix}-pipeline"
     assert Path(seed_run.SCRIPTS).is_dir()

@@ -93,3 +93,21 @@ def test_the_deploy_project_sets_every_variable_the_script_reads() -> None:
     env = {v["Name"] for v in render(product)[1]["Resources"]["DeployProject"]["Properties"]["Environment"]["EnvironmentVariables"]}
     assert {"MODEL_PACKAGE_GROUP_NAME", "SAGEMAKER_EXECUTION_ROLE_ARN", "JOB_PREFIX"} <= env
     assert f"{product.names.job_prefix}-staging" == product.names.staging_endpoint
+
+
+def test_the_deploy_pipeline_approves_before_production() -> None:
+    import json
+
+    from mlprov.config.loader import load_product
+    from mlprov.render.engine import render
+
+    for name in ("startupco-dev-s002-us-east-1-fraud-detection-ml-s3.yaml",
+                 "globalbank-prod-b002-eu-west-1-demand-forecasting-ml-codecommit-standalone-direct.yaml"):
+        stages = render(load_product(REPO / "products" / name))[1]["Resources"]["DeployPipeline"]["Properties"]["Stages"]
+        assert [s["Name"] for s in stages] == ["Source", "Deploy", "Approve", "Production"]
+        assert stages[2]["Actions"][0]["ActionTypeId"] == {"Category": "Approval", "Owner": "AWS", "Provider": "Manual",
+                                                           "Version": "1"}
+        deploy, prod = stages[1]["Actions"][0]["Configuration"], stages[3]["Actions"][0]["Configuration"]
+        assert "EnvironmentVariables" not in deploy  # STAGE defaults to staging in the script
+        assert json.loads(prod["EnvironmentVariables"]) == [{"name": "STAGE", "value": "prod"}]
+        assert prod["ProjectName"] == deploy["ProjectName"] == {"Ref": "DeployProject"}

@@ -1,7 +1,7 @@
 """Create or update the product's SageMaker Pipeline and start it (run by the build project, see buildspec.yml).
 
-Environment (set by the stack on the build project): SAGEMAKER_PIPELINE_NAME, SAGEMAKER_PIPELINE_ROLE_ARN,
-ARTIFACT_BUCKET, JOB_PREFIX, IMAGE_URI, MODEL_PACKAGE_GROUP_NAME. Code goes to the artifacts bucket under
+Environment (set by the stack on the build project): NAME_PREFIX (the pipeline is ``<NAME_PREFIX>-pipeline``),
+SAGEMAKER_PIPELINE_ROLE_ARN, ARTIFACT_BUCKET, JOB_PREFIX, IMAGE_URI, MODEL_PACKAGE_GROUP_NAME. Code goes to the artifacts bucket under
 ``<pipeline>/code/<sha256 of the scripts>/`` (content-addressed: an unchanged commit reuses its upload).
 """
 
@@ -23,7 +23,7 @@ else:
     from .definition import Settings, as_json
 
 SCRIPTS = Path(__file__).resolve().parent / "scripts"
-REQUIRED = ("SAGEMAKER_PIPELINE_NAME", "SAGEMAKER_PIPELINE_ROLE_ARN", "ARTIFACT_BUCKET", "JOB_PREFIX", "IMAGE_URI",
+REQUIRED = ("NAME_PREFIX", "SAGEMAKER_PIPELINE_ROLE_ARN", "ARTIFACT_BUCKET", "JOB_PREFIX", "IMAGE_URI",
             "MODEL_PACKAGE_GROUP_NAME")
 
 
@@ -66,7 +66,7 @@ def run(sagemaker: Any, s3: Any, env: Mapping[str, str]) -> str:
     missing = [k for k in REQUIRED if not env.get(k)]
     if missing:
         raise SystemExit(f"model-build: environment variables missing: {', '.join(missing)} (set by the build project)")
-    name, role = env["SAGEMAKER_PIPELINE_NAME"], env["SAGEMAKER_PIPELINE_ROLE_ARN"]
+    name, role = f"{env['NAME_PREFIX']}-pipeline", env["SAGEMAKER_PIPELINE_ROLE_ARN"]
     prefix = upload_code(s3, env["ARTIFACT_BUCKET"], name)
     body = as_json(Settings(env["JOB_PREFIX"], role, env["ARTIFACT_BUCKET"], env["IMAGE_URI"],
                             env["MODEL_PACKAGE_GROUP_NAME"], prefix))
