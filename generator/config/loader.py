@@ -97,7 +97,8 @@ def validate_data(path: Path, data: Any) -> list[str]:
         return problems
     if not problems:
         problems.extend(filename.mismatches(tokens, data))
-    if not problems and (region_problem := images.region_problem(str(data.get("region")))):
+    region_checked = not any(p.startswith("field 'region'") for p in problems) and isinstance(data.get("region"), str)
+    if region_checked and (region_problem := images.region_problem(str(data["region"]))):
         problems.append(region_problem)
     return problems
 

@@ -76,9 +76,8 @@ def rules(product: Product) -> list[dict[str, Any]]:
     return [
         {"logical_id": "BuildTriggerRule", "name": n.build_trigger_rule, "pipeline": "BuildPipeline",
          "pipeline_arn": f"arn:{part}:codepipeline:{region}:{acct}:{n.build_pipeline}",
-         "description": "Starts the build pipeline: model-build source", "pattern": pats["BuildPipeline"]},
+         "pattern": pats["BuildPipeline"]},
         {"logical_id": "DeployTriggerRule", "name": n.deploy_trigger_rule, "pipeline": "DeployPipeline",
          "pipeline_arn": f"arn:{part}:codepipeline:{region}:{acct}:{n.deploy_pipeline}",
-         "description": "Starts the deploy pipeline: model-deploy source, approvals",
          "pattern": pats["DeployPipeline"]},
     ]

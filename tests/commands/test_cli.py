@@ -33,7 +33,7 @@ def test_both_forms_give_the_same_output(capsys: pytest.CaptureFixture[str]) -> 
     legacy = capsys.readouterr().out
     assert main(["show-product", PRO]) == 0
     assert capsys.readouterr().out == legacy
-    assert "resources: 19 (SPEC range 19-19)" in legacy
+    assert "resources: 25 (SPEC baseline 19-19 + 6 additions, each with its reason)" in legacy
 
 
 def test_unknown_action_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
@@ -133,7 +133,7 @@ def test_console_script_and_python_dash_m(tmp_path: Path) -> None:
 def test_list_products_lists_every_variant_and_config(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["list-products"]) == 0
     out = capsys.readouterr().out
-    assert "enterprise / s3 / sg=existing / vpc=ssm             36  (36-38)" in out
+    assert "enterprise / s3 / sg=existing / vpc=ssm             39  (36-38 + 3)" in out
     assert out.count(".yaml ") == 24
     assert "INVALID" not in out
 
