@@ -38,7 +38,7 @@ def test_edges_merge_kinds_and_ignore_parameters_pseudo_and_self() -> None:
 def test_layers_put_every_resource_right_of_what_it_references() -> None:
     g = layout(template(ENTERPRISE))
     nodes = {n.id: n for n in g.nodes}
-    assert len(nodes) == 41 and g.layers == 5
+    assert len(nodes) == 44 and g.layers == 5
     for e in g.edges:
         assert nodes[e.source].layer > nodes[e.target].layer, e
         assert nodes[e.source].x > nodes[e.target].x
@@ -55,9 +55,9 @@ def test_layers_put_every_resource_right_of_what_it_references() -> None:
 
 def test_starter_graph_is_small_and_labels_fit() -> None:
     g = layout(template(STARTER))
-    assert (len(g.nodes), len(g.edges), g.layers) == (13, 12, 3)
+    assert (len(g.nodes), len(g.edges), g.layers) == (16, 14, 3)
     assert g.node_w >= 7 * max(len(n.id) for n in g.nodes) + 24
-    assert g.services == ["CodeBuild", "CodeCommit", "CodePipeline", "IAM", "SSM", "SageMaker"]
+    assert g.services == ["CodeBuild", "CodeCommit", "CodePipeline", "Events", "IAM", "SSM", "SageMaker"]
 
 
 def test_a_cycle_does_not_hang_the_layout() -> None:
