@@ -142,7 +142,8 @@ def test_tier_scoped_rules_have_skip_cases() -> None:
 # --- the committed templates --------------------------------------------------------------------------------------
 
 ALL_TIERS = {"MLPROV_IAM_NO_WILDCARD_ACTIONS", "MLPROV_REQUIRED_TAGS", "MLPROV_TEMPLATE_TIER"}
-PROFESSIONAL = ALL_TIERS | {"MLPROV_S3_PUBLIC_ACCESS_BLOCK"}
+# professional owns its build log group (log_retention_days), so the retention rule applies there too
+PROFESSIONAL = ALL_TIERS | {"MLPROV_S3_PUBLIC_ACCESS_BLOCK", "MLPROV_LOG_RETENTION"}
 ENTERPRISE_RULES = set(EXPECTED) - {"MLPROV_SG_NO_OPEN_INGRESS"}
 
 
