@@ -28,7 +28,7 @@ def test_demo_runs_the_lifecycle_on_the_embedded_endpoint(tmp_path: Path) -> Non
     assert any(line.startswith("gate clean: 1 product(s), 0 finding(s)") for line in out)
     assert f"{DEMO}: READY to deploy" in out
     assert (tmp_path / DEMO / "review.html").is_file()
-    assert any(line.startswith("globalbank-prod-b003-euw1-demand-forecasting-ml: in sync: 39 in sync, 0 drifted, 0 deleted, "
+    assert any(line.startswith("globalbank-prod-b003-euw1-demand-forecasting-ml: in sync: 42 in sync, 0 drifted, 0 deleted, "
                                "0 not checked; coverage 100.0%") for line in out)
     assert f"=== deploy {ENTERPRISE}: mlprov deploy-product {ENTERPRISE} --force --endpoint-url" in "\n".join(out)
     assert "--- exit 1, as expected: check-drift reports the edits as drift" in out
