@@ -47,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
     for v in _variants():
         low, high = COUNT_RANGES[(v.tier, v.source)]
         spec = str(low) if low == high else f"{low}-{high}"
-        print(f"  {v.label:<50} {len(resources(v)):>3}  ({spec})")
+        print(f"  {v.label:<50} {len(resources(v)):>3}  ({spec} + {sum(1 for r in resources(v) if r.addition)})")
     print(f"\nA config's file name encodes its variant: {GRAMMAR}")
     print("(-wl-{workload} is the optional workload discriminator)")
     repo = find_repo()

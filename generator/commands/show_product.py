@@ -37,7 +37,8 @@ def run(args: argparse.Namespace) -> int:
     print(f"{prod.name}")
     print(f"  variant: {prod.variant.label}")
     print(f"  stack:   {prod.names.stack}  (account {prod.account_id}, {prod.region})")
-    print(f"  resources: {len(items)} (SPEC range {low}-{high})\n")
+    additions = sum(1 for r in items if r.addition)
+    print(f"  resources: {len(items)} (SPEC baseline {low}-{high} + {additions} additions, each with its reason)\n")
     print(f"  {'logical id':<40} {'type':<36} {'name':<60} purpose")
     for r in items:
         props = template["Resources"][r.logical_id].get("Properties", {})

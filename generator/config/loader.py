@@ -16,6 +16,7 @@ from mlprov.config.model import Product
 from mlprov.config.tierschema import TIERS, schema, validator
 from mlprov.config.yamlload import YamlSyntaxError, load
 from mlprov.errors import ConfigErrors, UserError
+from mlprov.render import images
 
 
 @cache
@@ -96,6 +97,9 @@ def validate_data(path: Path, data: Any) -> list[str]:
         return problems
     if not problems:
         problems.extend(filename.mismatches(tokens, data))
+    region_checked = not any(p.startswith("field 'region'") for p in problems) and isinstance(data.get("region"), str)
+    if region_checked and (region_problem := images.region_problem(str(data["region"]))):
+        problems.append(region_problem)
     return problems
 
 

@@ -26,6 +26,10 @@ LIMITS = {
     "kms_alias": 256,
     "sg": 255,
     "iam_policy": 128,
+    "sagemaker_pipeline": 256,
+    # SageMaker Pipelines custom job prefix (TrainingStep/ProcessingStep/ModelStep/RegisterModel): 38 characters,
+    # https://docs.aws.amazon.com/sagemaker/latest/dg/build-and-manage-access.html#build-and-manage-step-permissions-prefix
+    "job_prefix": 38,
 }
 
 
@@ -113,8 +117,53 @@ class Names:
         return fit(f"{self.prefix}-{self.account_id}-art", LIMITS["s3"])
 
     @property
-    def trigger_rule(self) -> str:
-        return self._n("trigger", "events")
+    def build_trigger_rule(self) -> str:
+        return self._n("build-trigger", "events")
+
+    @property
+    def deploy_trigger_rule(self) -> str:
+        return self._n("deploy-trigger", "events")
+
+    @property
+    def events_role(self) -> str:
+        return self._n("events", "iam")
+
+    @property
+    def job_prefix(self) -> str:
+        """Prefix of every SageMaker job, model, endpoint config and endpoint the seed code creates.
+
+        Always ``<head>-<6 hex of the whole prefix>`` (at most 23 characters, so ``-staging`` and a 31-character
+        suffix still fit SageMaker's 63): the hash ends the exact IAM pattern ``<job_prefix>-*``, which therefore
+        never matches a sibling product such as ``<prefix>-blue`` (whose hash differs), as ``<prefix>*`` would.
+        """
+        digest = hashlib.sha256(self.prefix.encode()).hexdigest()[:6]
+        return f"{self.prefix[:16].rstrip('-')}-{digest}"
+
+    @property
+    def sagemaker_pipeline(self) -> str:
+        """``<prefix>-pipeline`` (never shortened: a stack name is at most 128 characters, the limit 256); the seed
+        code derives it from NAME_PREFIX."""
+        return self._n("pipeline", "sagemaker_pipeline")
+
+    @property
+    def staging_endpoint(self) -> str:
+        return f"{self.job_prefix}-staging"
+
+    @property
+    def prod_endpoint(self) -> str:
+        return f"{self.job_prefix}-prod"
+
+    @property
+    def alarm_topic(self) -> str:
+        return self._n("alarms", "sns")
+
+    @property
+    def failures_alarm(self) -> str:
+        return self._n("failed-builds", "alarm")
+
+    @property
+    def build_log_group(self) -> str:
+        return fit(f"/mlprov/{self.prefix}/builds", LIMITS["logs"])
 
     @property
     def dashboard(self) -> str:

@@ -11,7 +11,7 @@ from typing import Any
 
 from mlprov.config.model import Product
 from mlprov.network import plan
-from mlprov.render import inventory
+from mlprov.render import images, inventory, roles, triggers
 
 DEFAULT_RETENTION_DAYS = 365
 
@@ -58,19 +58,22 @@ def _arns(product: Product, artifact_bucket: str) -> dict[str, str]:
     return {
         "model_package_group": f"{sm}:model-package-group/{n.model_package_group}",
         "model_packages": f"{sm}:model-package/{n.model_package_group}/*",
-        "sagemaker_prefixed": f"{sm}:*/{product.prefix}*",
         "build_repository": f"{regional('codecommit')}:{n.build_repository}",
         "deploy_repository": f"{regional('codecommit')}:{n.deploy_repository}",
         "build_project": f"{regional('codebuild')}:project/{n.build_project}",
         "deploy_project": f"{regional('codebuild')}:project/{n.deploy_project}",
         "build_pipeline": f"{regional('codepipeline')}:{n.build_pipeline}",
         "deploy_pipeline": f"{regional('codepipeline')}:{n.deploy_pipeline}",
-        "codebuild_logs": f"{regional('logs')}:log-group:/aws/codebuild/{product.prefix}*",
+        # Exact groups: "/aws/codebuild/<prefix>*" would also match the sibling product "<prefix>-blue".
+        "codebuild_logs": f"{regional('logs')}:log-group:/aws/codebuild/{n.build_project}:*",
+        "codebuild_deploy_logs": f"{regional('logs')}:log-group:/aws/codebuild/{n.deploy_project}:*",
         "sagemaker_logs": f"{regional('logs')}:log-group:/aws/sagemaker/*",
         "compliance_logs": f"{regional('logs')}:log-group:{n.log_group}",
+        "build_logs": f"{regional('logs')}:log-group:{n.build_log_group}",
         "artifacts_bucket": f"arn:{part}:s3:::{artifact_bucket}",
         "artifacts_objects": f"arn:{part}:s3:::{artifact_bucket}/*",
         "sagemaker_role": f"arn:{part}:iam::{acct}:role/mlprov/{n.sagemaker_role}",
+        "events_role": f"arn:{part}:iam::{acct}:role/mlprov/{n.events_role}",
         "account_root": f"arn:{part}:iam::{acct}:root",
         "aws_managed_s3_key": f"arn:{part}:kms:{region}:{acct}:alias/aws/s3",
         "network_interfaces": f"arn:{part}:ec2:{region}:{acct}:network-interface/*",
@@ -82,30 +85,54 @@ def _arns(product: Product, artifact_bucket: str) -> dict[str, str]:
 
 
 def _dashboard(product: Product) -> dict[str, Any]:
-    n, region = product.names, product.region
+    """The dashboard: what is alarmed and to whom (true for the tier), then the builds and failures per project.
+
+    Widgets without x/y are placed in order (CloudWatch "Dashboard Body Structure and Syntax"); "." repeats the
+    previous metric's value in a metrics array.
+    """
+    n, region, email = product.names, product.region, str(product.config.get("alarm_email", ""))
+    alarms = "failed builds, AccessDenied" if product.tier == "enterprise" else "failed builds"
     widgets: list[dict[str, Any]] = [
-        {
-            "type": "text", "x": 0, "y": 0, "width": 24, "height": 2,
-            "properties": {"markdown": f"## {n.stack}\nTier {product.tier}; alarms to the owner on file."},
-        },
+        {"type": "text", "width": 24, "height": 2,
+         "properties": {"markdown": f"## {n.stack}\nTier {product.tier}. Alarms ({alarms}) e-mail {email}."}},
+        {"type": "metric", "width": 24, "height": 6,
+         "properties": {"title": "Builds, failed builds", "region": region, "stat": "Sum",
+                        "period": 300, "metrics": [
+                            ["AWS/CodeBuild", "Builds", "ProjectName", n.build_project], [".", "FailedBuilds", ".", "."],
+                            [".", "Builds", ".", n.deploy_project], [".", "FailedBuilds", ".", "."]]}},
     ]
-    for i, project in enumerate((n.build_project, n.deploy_project)):
-        widgets.append({
-            "type": "metric", "x": 12 * i, "y": 2, "width": 12, "height": 6,
-            "properties": {
-                "title": f"CodeBuild {project}", "region": region, "stat": "Sum", "period": 300,
-                "metrics": [["AWS/CodeBuild", m, "ProjectName", project] for m in ("Builds", "FailedBuilds")],
-            },
-        })
     if product.tier == "enterprise":
         widgets.append({
-            "type": "metric", "x": 0, "y": 8, "width": 24, "height": 6,
+            "type": "metric", "width": 24, "height": 6,
             "properties": {
-                "title": "Compliance log signals", "region": region, "stat": "Sum", "period": 300,
-                "metrics": [[n.metric_namespace, m] for m in ("AccessDeniedCount", "BuildErrorCount")],
+                "title": "Compliance logs", "region": region, "stat": "Sum", "period": 300,
+                "metrics": [[n.metric_namespace, "AccessDeniedCount"], [".", "BuildErrorCount"]],
             },
         })
     return {"widgets": widgets}
+
+
+def _roles(product: Product, arn: dict[str, str]) -> dict[str, Any]:
+    """Policy statements and trust policies of the roles (:mod:`mlprov.render.roles`)."""
+    return {
+        "pipeline": roles.pipeline_role(product, [arn["artifacts_bucket"], arn["artifacts_objects"]]),
+        "seed": roles.seed_code(product),
+        "events": roles.events_role(product),
+        "trust": roles.trusts(product),
+    }
+
+
+def _boundary(ctx: dict[str, Any]) -> list[dict[str, Any]]:
+    """The enterprise permission boundary's Allow statements: every statement any role of the stack holds (the
+    build and deploy macros, the pipeline and events roles), merged losslessly to fit the template size limit."""
+    import yaml  # noqa: PLC0415
+    from mlprov.render.engine import environment  # noqa: PLC0415 - the engine imports this module
+
+    macros = environment().get_template("macros.j2").make_module(ctx)
+    build, deploy = getattr(macros, "build_statements"), getattr(macros, "deploy_statements")  # noqa: B009
+    text = f"{build(0, kms=False)}\n{deploy(0)}"
+    statements: list[dict[str, Any]] = [*yaml.safe_load(text), *ctx["roles"]["pipeline"], *ctx["roles"]["events"]]
+    return roles.merged(statements)
 
 
 def build(product: Product) -> dict[str, Any]:
@@ -131,7 +158,11 @@ def build(product: Product) -> dict[str, Any]:
         metadata["Egress"] = str(product.egress_mode)
     if tier != "starter":
         metadata["LogRetentionDays"] = str(retention)
-    return {
+    arn = _arns(product, artifact_bucket)
+    ctx: dict[str, Any] = {
+        "roles": _roles(product, arn),
+        "trigger_rules": triggers.rules(product),
+        "image_uri": images.sklearn_image_uri(product.region, product.partition),
         "p": {
             "tier": tier,
             "starter": tier == "starter",
@@ -145,7 +176,7 @@ def build(product: Product) -> dict[str, Any]:
             "access_log_bucket": c.get("access_log_bucket"),
         },
         "n": product.names,
-        "arn": _arns(product, artifact_bucket),
+        "arn": arn,
         "artifact_bucket": artifact_bucket,
         "source": source,
         "net": product.network,
@@ -161,3 +192,5 @@ def build(product: Product) -> dict[str, Any]:
             for name in inventory.ssm_outputs(product.variant)
         ],
     }
+    ctx["boundary"] = _boundary(ctx) if tier == "enterprise" else []
+    return ctx

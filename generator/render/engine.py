@@ -15,7 +15,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from mlprov.config.model import Product
 from mlprov.errors import MlprovError
 from mlprov.render import context, fastparse, inventory
-from mlprov.render.quoting import finalize, json_q, num, pad, q
+from mlprov.render.quoting import finalize, flow, json_q, num, pad, q
 
 TEMPLATE = "stack.yaml.j2"
 ALLOWED_SECTIONS = {"AWSTemplateFormatVersion", "Description", "Metadata", "Parameters", "Resources", "Outputs"}
@@ -38,7 +38,7 @@ def environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update({"q": q, "num": num, "json_q": json_q, "pad": pad})
+    env.filters.update({"q": q, "num": num, "json_q": json_q, "pad": pad, "flow": flow})
     return env
 
 

@@ -41,15 +41,40 @@ _CODECOMMIT = (
     _R("ModelDeployRepository", "AWS::CodeCommit::Repository", "CodeCommit repository: model-deploy"),
     _R("RepositoryUrlParameter", "AWS::SSM::Parameter", "SSM output RepositoryUrl (model-build clone URL)"),
 )
+_TRIGGERS = (
+    _R("EventsRole", "AWS::IAM::Role", "IAM role EventBridge assumes to start the two pipelines",
+       "least privilege: EventBridge may only start this product's pipelines (was the CodePipeline role)"),
+    _R("BuildTriggerRule", "AWS::Events::Rule", "EventBridge rule that starts the build pipeline",
+       "one trigger rule per pipeline: a rule starts every target for every matching event"),
+    _R("DeployTriggerRule", "AWS::Events::Rule", "EventBridge rule that starts the deploy pipeline (incl. approvals)",
+       "one trigger rule per pipeline: a rule starts every target for every matching event"),
+)
+# Professional and enterprise: SPEC's single "EventBridge rule" is BuildTriggerRule; DeployTriggerRule is the addition.
+_TRIGGERS_PRO = (
+    _TRIGGERS[0],
+    _R("BuildTriggerRule", "AWS::Events::Rule", "EventBridge rule that starts the build pipeline"),
+    _TRIGGERS[2],
+)
 _STARTER_ONLY = (_R("StarterPipelinePolicy", "AWS::IAM::Policy", "standard IAM policy of the CodeBuild and CodePipeline roles"),)
 _PROFESSIONAL = (
     _R("ArtifactsBucket", "AWS::S3::Bucket", "S3 artifacts bucket"),
-    _R("PipelineTriggerRule", "AWS::Events::Rule", "EventBridge rule that starts the pipelines"),
     _R("MonitoringDashboard", "AWS::CloudWatch::Dashboard", "CloudWatch dashboard"),
     _R("BuildManagedPolicy", "AWS::IAM::ManagedPolicy", "generated IAM managed policy: build"),
     _R("DeployManagedPolicy", "AWS::IAM::ManagedPolicy", "generated IAM managed policy: deploy"),
     _R("BucketNameParameter", "AWS::SSM::Parameter", "SSM output BucketName"),
     _R("DashboardNameParameter", "AWS::SSM::Parameter", "SSM output DashboardName"),
+)
+_ALARM = (
+    _R("FailedBuildsAlarm", "AWS::CloudWatch::Alarm", "alarm on failed build or deploy runs (CodeBuild FailedBuilds)",
+       "SPEC's professional promise: alarm notifications to the config's alarm_email"),
+)
+_PROFESSIONAL_ONLY = (
+    _R("BuildLogGroup", "AWS::Logs::LogGroup", "log group of both CodeBuild projects (log_retention_days)",
+       "log_retention_days must govern a log group: the services' own groups keep logs forever"),
+    _R("AlarmTopic", "AWS::SNS::Topic", "SNS topic of the alarms",
+       "alarm_email needs a topic (enterprise reuses SecurityAlertsTopic)"),
+    _R("AlarmSubscription", "AWS::SNS::Subscription", "e-mail subscription of alarm_email to the alarm topic",
+       "alarm_email needs a subscription (enterprise reuses SecurityAlertsSubscription)"),
 )
 _ENTERPRISE = (
     _R("KmsKey", "AWS::KMS::Key", "KMS key (rotation on) encrypting every store"),
@@ -97,10 +122,8 @@ _ECR_ENDPOINTS = (
     _R("EcrDkrEndpoint", "AWS::EC2::VPCEndpoint", "VPC interface endpoint: ECR Docker registry (private DNS)",
        addition="SageMaker jobs in the VPC pull images (network.ecr_endpoints: true)"),
 )
-# SPEC allows up to this many resources beyond its baseline per stack.
+# SPEC's documented resource counts per (tier, source): the baseline; a stack may add up to MAX_ADDITIONS.
 MAX_ADDITIONS = 6
-
-# SPEC's documented resource counts per (tier, source).
 COUNT_RANGES: dict[tuple[str, str], tuple[int, int]] = {
     ("starter", "codecommit"): (13, 13),
     ("starter", "s3"): (10, 10),
@@ -116,10 +139,13 @@ def resources(variant: Variant) -> list[Resource]:
     out = list(_STARTER_CORE)
     if variant.source == "codecommit":
         out += _CODECOMMIT
+    out += _TRIGGERS if variant.tier == "starter" else _TRIGGERS_PRO
     if variant.tier == "starter":
         out += _STARTER_ONLY
     else:
-        out += _PROFESSIONAL
+        out += _PROFESSIONAL + _ALARM
+    if variant.tier == "professional":
+        out += _PROFESSIONAL_ONLY
     if variant.tier == "enterprise":
         out += _ENTERPRISE
         out += network_resources(variant)

@@ -59,6 +59,19 @@ def json_q(value: Any) -> Quoted:
     return q(json.dumps(value, sort_keys=True, separators=(",", ":")))
 
 
+def flow(value: Any) -> Quoted:
+    """A YAML flow collection (a policy document, a trust policy) whose every string goes through :func:`q`."""
+    if isinstance(value, dict):
+        return Quoted("{" + ", ".join(f"{q(str(k))}: {flow(v)}" for k, v in value.items()) + "}")
+    if isinstance(value, list | tuple):
+        return Quoted("[" + ", ".join(flow(v) for v in value) + "]")
+    if isinstance(value, bool):
+        return Quoted("true" if value else "false")
+    if isinstance(value, int):
+        return num(value)
+    return q(value)
+
+
 def pad(width: Any) -> Quoted:
     """``width`` spaces, for indentation inside macros."""
     if isinstance(width, bool) or not isinstance(width, int) or not 0 <= width <= 40:

@@ -50,7 +50,9 @@ def _read_back(endpoint: str, region: str, stack: str, name: str) -> None:
     assert sorted(p["name"] for p in projects) == [f"{stack}-build", f"{stack}-deploy"]
     for pipeline in by_type["AWS::CodePipeline::Pipeline"]:
         stages = client(endpoint, "codepipeline", region).get_pipeline(name=pipeline)["pipeline"]["stages"]
-        assert [s["name"] for s in stages][:1] == ["Source"] and len(stages) == 2
+        kind = "deploy" if pipeline.endswith("-deploy-pipeline") else "build"
+        assert [s["name"] for s in stages] == (["Source", "Deploy", "Approve", "Production"] if kind == "deploy"
+                                                else ["Source", "Build"])
     repos = client(endpoint, "codecommit", region)
     ids = sorted(repos.get_repository(repositoryName=f"{stack}-model-{kind}")["repositoryMetadata"]["repositoryId"]
                  for kind in ("build", "deploy"))

@@ -47,7 +47,7 @@ def test_enterprise_every_resource_checked_and_security_edits_found(endpoint: st
 
     ids = _physical(client(endpoint, "cloudformation", region), stack)
     client(endpoint, "s3", region).delete_bucket_policy(Bucket=ids["ArtifactsBucket"])
-    client(endpoint, "events", region).disable_rule(Name=ids["PipelineTriggerRule"])
+    client(endpoint, "events", region).disable_rule(Name=ids["BuildTriggerRule"])
     client(endpoint, "cloudwatch", region).delete_alarms(AlarmNames=[ids["AccessDeniedAlarm"]])
     client(endpoint, "logs", region).delete_metric_filter(logGroupName=ids["ComplianceLogGroup"],
                                                           filterName=ids["BuildErrorMetricFilter"])
@@ -56,10 +56,10 @@ def test_enterprise_every_resource_checked_and_security_edits_found(endpoint: st
     drift = _drift(monkeypatch, capsys, config, endpoint, 1)
     status = {r["logical_id"]: r["status"] for r in drift["resources"]}
     assert {k: status[k] for k in ("ArtifactsBucketPolicy", "AccessDeniedAlarm", "BuildErrorMetricFilter",
-                                   "SecurityAlertsSubscription", "PipelineTriggerRule")} == {
+                                   "SecurityAlertsSubscription", "BuildTriggerRule")} == {
         "ArtifactsBucketPolicy": "DELETED", "AccessDeniedAlarm": "DELETED", "BuildErrorMetricFilter": "DELETED",
-        "SecurityAlertsSubscription": "DELETED", "PipelineTriggerRule": "DRIFTED"}
-    rule = next(r for r in drift["resources"] if r["logical_id"] == "PipelineTriggerRule")
+        "SecurityAlertsSubscription": "DELETED", "BuildTriggerRule": "DRIFTED"}
+    rule = next(r for r in drift["resources"] if r["logical_id"] == "BuildTriggerRule")
     assert rule["differences"] == [{"property": "State", "expected": "ENABLED", "actual": "DISABLED", "source": "live"}]
     assert status["AccessDeniedMetricFilter"] == status["KmsKeyAlias"] == status["BuildProject"] == "IN_SYNC"
 

@@ -33,7 +33,7 @@ def test_both_forms_give_the_same_output(capsys: pytest.CaptureFixture[str]) -> 
     legacy = capsys.readouterr().out
     assert main(["show-product", PRO]) == 0
     assert capsys.readouterr().out == legacy
-    assert "resources: 19 (SPEC range 19-19)" in legacy
+    assert "resources: 25 (SPEC baseline 19-19 + 6 additions, each with its reason)" in legacy
 
 
 def test_unknown_action_exits_2(capsys: pytest.CaptureFixture[str]) -> None:

@@ -57,5 +57,5 @@ DROP_BUCKET_ENCRYPTION = (
 )
 OPEN_SECURITY_GROUP = ('CidrIp: "10.20.0.0/16"', 'CidrIp: "0.0.0.0/0"')
 DROP_PERMISSION_BOUNDARY = ('      PermissionsBoundary:\n        Ref: "PermissionBoundaryPolicy"\n', "")
-WILDCARD_ACTION = ('Action: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"]', 'Action: "*"')
+WILDCARD_ACTION = ('"Action": ["ecr:GetAuthorizationToken"]', '"Action": "*"')  # the SageMaker role's ECR token statement
 BAD_PROPERTY = ("      ModelPackageGroupName:", "      NoSuchProperty: 1\n      ModelPackageGroupName:")

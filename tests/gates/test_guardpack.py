@@ -145,7 +145,8 @@ def test_tier_scoped_rules_have_skip_cases() -> None:
 # --- the committed templates --------------------------------------------------------------------------------------
 
 ALL_TIERS = {"MLPROV_IAM_NO_WILDCARD_ACTIONS", "MLPROV_REQUIRED_TAGS", "MLPROV_TEMPLATE_TIER", "MLPROV_STATEFUL_RETENTION"}
-PROFESSIONAL = ALL_TIERS | {"MLPROV_S3_PUBLIC_ACCESS_BLOCK"}
+# professional owns its build log group (log_retention_days), so the retention rule applies there too
+PROFESSIONAL = ALL_TIERS | {"MLPROV_S3_PUBLIC_ACCESS_BLOCK", "MLPROV_LOG_RETENTION"}
 ENTERPRISE_RULES = set(EXPECTED)  # every enterprise stack has a security group (its builds' own)
 # network.endpoints: existing (the -wl-blue examples): no endpoints, so the endpoint rules have nothing to hold
 ENDPOINT_RULES = {"MLPROV_VPC_ENDPOINTS", "MLPROV_VPC_ENDPOINT_PRIVATE_DNS"}

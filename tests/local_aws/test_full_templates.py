@@ -1,4 +1,4 @@
-"""The biggest committed template (enterprise, CodeCommit, standalone SG, direct VPC: 41 resources) deploys on the
+"""The biggest committed template (enterprise, CodeCommit, standalone SG, direct VPC: 44 resources) deploys on the
 local AWS, takes an update that changes every resource's tags without replacing any, stays in sync, and deletes."""
 
 from __future__ import annotations

@@ -82,10 +82,10 @@ def test_resource_level_actions_are_never_on_star(path: Path) -> None:
 def test_pass_role_only_on_the_stacks_roles_and_conditioned(path: Path) -> None:
     (st,) = [s for s in _statements(path) if "iam:PassRole" in _actions(s)]
     roles = [a for a in stack_arns(_template(path)) if ":role/" in a]
-    assert len(roles) == 3
+    assert len(roles) == 4
     assert sorted(_resources(st)) == sorted(roles)
     services = st["Condition"]["StringEquals"]["iam:PassedToService"]
-    assert "sagemaker.amazonaws.com" in services and "codebuild.amazonaws.com" in services
+    assert {"sagemaker.amazonaws.com", "codebuild.amazonaws.com", "events.amazonaws.com"} <= set(services)
     assert all(s.endswith(".amazonaws.com") for s in services)
 
 

@@ -29,7 +29,10 @@ def _render(path: Path) -> tuple[Any, dict[str, Any]]:
 def test_resource_count_in_spec_range(path: Path) -> None:
     product, template = _render(path)
     low, high = inventory.count_range(product.variant)
-    assert low <= len(template["Resources"]) <= high
+    listed = inventory.resources(product.variant)
+    assert low <= len(template["Resources"]) <= high  # SPEC's baseline, up to MAX_ADDITIONS more
+    assert all(r.addition and len(r.addition) > 20 for r in listed if r.addition)  # each addition with its reason
+    assert len(template["Resources"]) == len(listed)
 
 
 @pytest.mark.parametrize("path", PRODUCTS, ids=lambda p: p.stem)
@@ -65,7 +68,7 @@ def test_stateful_resources_are_retained(path: Path) -> None:
 def test_enterprise_roles_all_carry_the_boundary(path: Path) -> None:
     _product, template = _render(path)
     roles = [r for r in template["Resources"].values() if r["Type"] == "AWS::IAM::Role"]
-    assert len(roles) == 3
+    assert len(roles) == 4
     for role in roles:
         assert role["Properties"]["PermissionsBoundary"] == {"Ref": "PermissionBoundaryPolicy"}
 

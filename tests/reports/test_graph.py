@@ -55,9 +55,9 @@ def test_layers_put_every_resource_right_of_what_it_references() -> None:
 
 def test_starter_graph_is_small_and_labels_fit() -> None:
     g = layout(template(STARTER))
-    assert (len(g.nodes), len(g.edges), g.layers) == (13, 12, 3)
+    assert (len(g.nodes), len(g.edges), g.layers) == (16, 14, 3)
     assert g.node_w >= 7 * max(len(n.id) for n in g.nodes) + 24
-    assert g.services == ["CodeBuild", "CodeCommit", "CodePipeline", "IAM", "SSM", "SageMaker"]
+    assert g.services == ["CodeBuild", "CodeCommit", "CodePipeline", "Events", "IAM", "SSM", "SageMaker"]
 
 
 def test_a_cycle_does_not_hang_the_layout() -> None:

@@ -53,13 +53,13 @@ def test_weak_settings_are_spelled_out() -> None:
 
 def test_starter_roles_and_the_standalone_policy_attached_to_two_of_them() -> None:
     roles = {r.logical_id: r for r in iam.roles(template(STARTER))}
-    assert sorted(roles) == ["CodeBuildRole", "CodePipelineRole", "SageMakerExecutionRole"]
+    assert sorted(roles) == ["CodeBuildRole", "CodePipelineRole", "EventsRole", "SageMakerExecutionRole"]
     build = roles["CodeBuildRole"]
     assert build.trusted == ["Service: codebuild.amazonaws.com"] and build.boundary == "none"
     [policy] = build.policies
     assert policy.origin == "AWS::IAM::Policy StarterPipelinePolicy"
     assert policy.name == "startupco-dev-s001-use1-fraud-detection-ml-pipeline"
-    assert [s.sid for s in policy.statements][:3] == ["BuildLogs", "BuildArtifacts", "SageMakerPipelinesOfThisProduct"]
+    assert [s.sid for s in policy.statements][:3] == ["BuildLogs", "BuildArtifacts", "ModelPackagesOfThisProduct"]
     assert [p.origin for p in roles["CodePipelineRole"].policies] == ["AWS::IAM::Policy StarterPipelinePolicy"]
     assert [p.origin for p in roles["SageMakerExecutionRole"].policies] == ["inline"]
 
