@@ -48,12 +48,18 @@ def _is_no_changes(reason: str) -> bool:
 
 def create(
     cfn: Any, stack_name: str, body: str, tags: dict[str, str], change_type: str, *, poller: Poller,
-    name: str | None = None, description: str = "created by mlprov",
+    name: str | None = None, description: str = "created by mlprov", role_arn: str | None = None,
 ) -> ChangeSet:
-    """Create a change set and wait until it is ready (or has failed). ``name``: default a timestamped one."""
+    """Create a change set and wait until it is ready (or has failed). ``name``: default a timestamped one.
+
+    ``role_arn``: the product's CloudFormation service role (``mlprov.deploypath``); CloudFormation then makes
+    every resource call with that role's credentials, not the caller's, and keeps it for later stack operations
+    (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-iam-servicerole.html). The deploy role
+    may only create change sets that name it (condition ``cloudformation:RoleArn``, docs/access.md)."""
     from botocore.exceptions import ClientError  # noqa: PLC0415
 
     name = name or "mlprov-" + datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
+    extra = {"RoleARN": role_arn} if role_arn else {}
     try:
         resp = cfn.create_change_set(
             StackName=stack_name,
@@ -63,6 +69,7 @@ def create(
             Capabilities=CAPABILITIES,
             Tags=[{"Key": k, "Value": v} for k, v in tags.items()],
             Description=description,
+            **extra,
         )
     except ClientError as exc:
         message = str(exc.response.get("Error", {}).get("Message", ""))
