@@ -50,11 +50,13 @@ class Grants:
             if cond != "{}":
                 st["Condition"] = json.loads(cond)
             out.append(st)
-        seen: dict[str, int] = defaultdict(int)
+        used: set[str] = set()
         for st in out:
-            seen[st["Sid"]] += 1
-            if seen[st["Sid"]] > 1:
-                st["Sid"] = f"{st['Sid']}{seen[st['Sid']]}"
+            base, n = st["Sid"], 1
+            while st["Sid"] in used:
+                n += 1
+                st["Sid"] = f"{base}{n}"
+            used.add(st["Sid"])
         return out
 
 
