@@ -6,7 +6,8 @@
   change set can run with the deployer's own (or another) identity.
 - **plan**: create / describe / delete change sets (never execute), the read-only calls, the same PassRole
   (a change set is created with its ``RoleARN``). It cannot delete the stack a CREATE change set leaves in
-  REVIEW_IN_PROGRESS; such a stack holds no resources and the next change set reuses it.
+  REVIEW_IN_PROGRESS; such a stack holds no resources and the next change set reuses it (changeset.delete tolerates
+  the AccessDenied).
 - **drift**: drift detection and the read-only calls, plus the *read* handler permissions of every resource:
   CloudFormation reads the live resources with the caller's credentials during drift detection
   (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/detect-drift-stack.html).

@@ -116,4 +116,12 @@ def delete(cfn: Any, cs: ChangeSet) -> None:
     if cs.change_type == "CREATE":
         stacks = cfn.describe_stacks(StackName=cs.stack_name)["Stacks"]
         if stacks and stacks[0]["StackStatus"] == "REVIEW_IN_PROGRESS":
-            cfn.delete_stack(StackName=cs.stack_name)
+            from botocore.exceptions import ClientError  # noqa: PLC0415
+
+            try:
+                cfn.delete_stack(StackName=cs.stack_name)
+            except ClientError as exc:
+                # The plan role (PR previews) may not delete stacks (docs/access.md): the empty REVIEW_IN_PROGRESS
+                # stack holds no resources, and the next CREATE change set reuses it.
+                if exc.response.get("Error", {}).get("Code") not in ("AccessDenied", "AccessDeniedException"):
+                    raise
