@@ -1,4 +1,4 @@
-"""Benchmark: rendering speed (config load + validation + render + parse-back + policy) over every shipped product,
+"""Benchmark: rendering speed (config load + validation + render + parse-back + access policies) over every shipped product,
 then at fleet scale: 1,000 generated configs (the 24 examples with their own app ids) in a scratch repository,
 rendered cold (`mlprov render`, worker processes), checked warm (`render --check`, the content-hash cache) and
 checked cold (`render --check --no-cache`).
@@ -18,8 +18,8 @@ from pathlib import Path
 
 import yaml
 from mlprov import cli
+from mlprov.access.principals import contract
 from mlprov.config.loader import load_product
-from mlprov.policy.documents import deployer_documents
 from mlprov.render.engine import render
 
 PRODUCTS = sorted((Path(__file__).resolve().parents[1] / "products").glob("*.yaml"))
@@ -27,7 +27,8 @@ PRODUCTS = sorted((Path(__file__).resolve().parents[1] / "products").glob("*.yam
 
 def main() -> None:
     for path in PRODUCTS:  # warm caches (schemas, IAM database) once
-        deployer_documents(render(load_product(path))[1])
+        product = load_product(path)
+        contract(product, render(product)[1])
     timings: dict[str, list[float]] = {"load+validate": [], "render+parse": [], "policy": []}
     for _ in range(5):
         for path in PRODUCTS:
@@ -36,7 +37,7 @@ def main() -> None:
             t1 = time.perf_counter()
             _text, template = render(product)
             t2 = time.perf_counter()
-            deployer_documents(template)
+            contract(product, template)
             t3 = time.perf_counter()
             timings["load+validate"].append(t1 - t0)
             timings["render+parse"].append(t2 - t1)

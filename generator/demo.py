@@ -58,8 +58,8 @@ def static_steps(reports: Path) -> list[Step]:
     return [
         Step("validate every product config", ["validate-config"]),
         Step("committed renderings are current", ["render", "--check"]),
-        Step("least-privilege deployer policy",
-             ["create-policy", DEMO_PRODUCT, "--out", str(reports / "demo" / "deployer-policy.json")]),
+        Step("least-privilege deploy-path policies",
+             ["create-policy", DEMO_PRODUCT, "--out", str(reports / "demo" / "access")]),
         Step("resources of one product", ["show-product", DEMO_PRODUCT]),
     ]
 

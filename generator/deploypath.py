@@ -12,7 +12,13 @@ accounts file must agree on. Everything here is derived from a config's values; 
 
 from __future__ import annotations
 
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
 from mlprov.config.names import LIMITS, fit
+
+if TYPE_CHECKING:
+    from mlprov.config.model import Product
 
 ROLE_PATH = "/mlprov/"
 PRODUCT_TAG = "mlprov:product"
@@ -39,3 +45,9 @@ def role_arn(account_id: str, role_name: str, partition: str = "aws") -> str:
 def account_role_arn(account_id: str, kind: str, partition: str = "aws") -> str:
     """ARN of the account's deploy / plan / drift role (``kind`` as in ``ACCOUNT_ROLES``)."""
     return role_arn(account_id, ACCOUNT_ROLES[kind], partition)
+
+
+def product_service_role_arn(product: Product) -> str:
+    """The service role every change set of ``product`` names as ``RoleARN``; a test copy uses its product's."""
+    base = replace(product, test_suffix=None)
+    return role_arn(base.account_id, service_role_name(base.names.stack), base.partition)

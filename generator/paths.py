@@ -4,7 +4,7 @@ Layout (documented in the README)::
 
     products/<name>.yaml                      the product config
     products/<name>/template.yaml             committed CloudFormation rendering
-    products/<name>/deployer-policy.json      committed least-privilege deployer policy
+    products/<name>/access/<kind>.json        committed deploy-path principals and their policies
     reports/                                  reports and logs of every action (not committed)
 """
 
@@ -17,7 +17,7 @@ from pathlib import Path
 from mlprov.errors import UserError
 
 TEMPLATE_FILE = "template.yaml"
-POLICY_FILE = "deployer-policy.json"
+ACCESS_DIR = "access"
 
 
 @dataclass(frozen=True)
@@ -62,8 +62,9 @@ def template_path(config_path: Path) -> Path:
     return product_dir(config_path) / TEMPLATE_FILE
 
 
-def policy_path(config_path: Path) -> Path:
-    return product_dir(config_path) / POLICY_FILE
+def access_dir(config_path: Path) -> Path:
+    """The folder of the product's access files (one JSON per deploy-path principal)."""
+    return product_dir(config_path) / ACCESS_DIR
 
 
 def find_repo(start: Path | None = None) -> Repo:

@@ -48,12 +48,18 @@ def _is_no_changes(reason: str) -> bool:
 
 def create(
     cfn: Any, stack_name: str, body: str, tags: dict[str, str], change_type: str, *, poller: Poller,
-    name: str | None = None, description: str = "created by mlprov",
+    name: str | None = None, description: str = "created by mlprov", role_arn: str | None = None,
 ) -> ChangeSet:
-    """Create a change set and wait until it is ready (or has failed). ``name``: default a timestamped one."""
+    """Create a change set and wait until it is ready (or has failed). ``name``: default a timestamped one.
+
+    ``role_arn``: the product's CloudFormation service role (``mlprov.deploypath``); CloudFormation then makes
+    every resource call with that role's credentials, not the caller's, and keeps it for later stack operations
+    (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-iam-servicerole.html). The deploy role
+    may only create change sets that name it (condition ``cloudformation:RoleArn``, docs/access.md)."""
     from botocore.exceptions import ClientError  # noqa: PLC0415
 
     name = name or "mlprov-" + datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
+    extra = {"RoleARN": role_arn} if role_arn else {}
     try:
         resp = cfn.create_change_set(
             StackName=stack_name,
@@ -67,6 +73,7 @@ def create(
             # in no other stack) instead of failing "already exists": CloudFormation User Guide, "Import AWS resources
             # into a CloudFormation stack automatically"; mlprov.aws.guards checks they are this product's
             ImportExistingResources=True,
+            **extra,
         )
     except ClientError as exc:
         message = str(exc.response.get("Error", {}).get("Message", ""))
@@ -113,4 +120,12 @@ def delete(cfn: Any, cs: ChangeSet) -> None:
     if cs.change_type == "CREATE":
         stacks = cfn.describe_stacks(StackName=cs.stack_name)["Stacks"]
         if stacks and stacks[0]["StackStatus"] == "REVIEW_IN_PROGRESS":
-            cfn.delete_stack(StackName=cs.stack_name)
+            from botocore.exceptions import ClientError  # noqa: PLC0415
+
+            try:
+                cfn.delete_stack(StackName=cs.stack_name)
+            except ClientError as exc:
+                # The plan role (PR previews) may not delete stacks (docs/access.md): the empty REVIEW_IN_PROGRESS
+                # stack holds no resources, and the next CREATE change set reuses it.
+                if exc.response.get("Error", {}).get("Code") not in ("AccessDenied", "AccessDeniedException"):
+                    raise

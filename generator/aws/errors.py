@@ -37,7 +37,7 @@ def translate(exc: BaseException) -> MlprovError:
         if code in _ACCESS_DENIED:
             return AwsError(
                 f"AWS denied {op}: {code}: {message}",
-                hint="run `mlprov create-policy CONFIG` and attach the policy to the deployer role; "
+                hint="run `mlprov bootstrap` to create the deploy-path roles (`mlprov create-policy CONFIG --json` lists them); "
                 "check who you are with `aws sts get-caller-identity`",
             )
         if code in _THROTTLED:

@@ -15,6 +15,7 @@ from mlprov.aws.preview import Preview, build, markdown
 from mlprov.aws.session import Aws
 from mlprov.aws.stack import Poller
 from mlprov.config.model import Product
+from mlprov.deploypath import product_service_role_arn
 from mlprov.errors import FindingsError
 from mlprov.render.inventory import STATEFUL
 
@@ -53,7 +54,7 @@ def plan(aws: Aws, product: Product, text: str, template: dict[str, Any], poller
     name = product.names.stack
     kind = change_type(stack.describe(aws.cfn, name))
     cs = changeset.create(aws.cfn, name, changeset.template_body(text, template), product.tags, kind, poller=poller,
-                          name=cs_name, description=description)
+                          name=cs_name, description=description, role_arn=product_service_role_arn(product))
     return cs, preview_of(aws, product, cs, template)
 
 

@@ -31,6 +31,7 @@ ACTIONS: tuple[tuple[str, str], ...] = (
     ("show-product", "show_product"),
     ("validate-config", "validate_config"),
     ("create-policy", "create_policy"),
+    ("bootstrap", "bootstrap"),
     ("create-prov-template", "create_template"),
     ("render", "render"),
     ("validate-prov-template", "validate_template"),

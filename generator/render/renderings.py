@@ -1,4 +1,4 @@
-"""The committed files of one product (template and deployer policy) and the staleness check.
+"""The committed files of one product (template and access files) and the staleness check.
 
 ``expected(product)`` is the single definition of what ``mlprov render`` writes and what
 ``mlprov render --check`` compares against the working tree.
@@ -23,24 +23,23 @@ class Rendering:
 
 def expected(product: Product) -> list[Rendering]:
     """The files a product's config renders to, with their exact content."""
-    from mlprov.policy.documents import deployer_documents, file_names, render_json  # noqa: PLC0415
+    from mlprov.access.files import access_files  # noqa: PLC0415
 
     text, template = render(product)
-    docs = deployer_documents(template)
     folder = product_dir(product.path)
     return [
         Rendering(template_path(product.path), text),
-        *(Rendering(folder / name, render_json(doc)) for name, doc in zip(file_names(len(docs)), docs, strict=True)),
+        *(Rendering(path, content) for path, content in access_files(product, template, folder)),
     ]
 
 
 def _leftovers(renderings: list[Rendering]) -> list[Path]:
-    """Policy parts from an earlier rendering that the current one no longer produces."""
+    """Access files (and legacy deployer-policy files) that the current rendering no longer produces."""
+    from mlprov.access.files import leftovers  # noqa: PLC0415
+
     if not renderings:
         return []
-    folder = renderings[0].path.parent
-    wanted = {r.path for r in renderings}
-    return sorted(p for p in folder.glob("deployer-policy*.json") if p not in wanted)
+    return leftovers(renderings[0].path.parent, {r.path for r in renderings})
 
 
 def stale(renderings: list[Rendering]) -> list[tuple[Path, str]]:

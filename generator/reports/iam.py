@@ -1,5 +1,5 @@
 """IAM for the review report: every role's trust, boundary and policies (inline, attached managed, standalone
-AWS::IAM::Policy), and the committed deployer policy files."""
+AWS::IAM::Policy), and the committed access files (every deploy-path principal)."""
 
 from __future__ import annotations
 
@@ -96,17 +96,18 @@ def roles(template: dict[str, Any]) -> list[RoleView]:
 
 
 def deployer_policies(folder: Path) -> list[PolicyView]:
-    """The committed ``deployer-policy*.json`` files of a product, in part order."""
-    def part(path: Path) -> int:
-        middle = path.name.removeprefix("deployer-policy").removesuffix(".json").strip(".")
-        return int(middle) if middle.isdigit() else 1
-
+    """The committed access files of a product (``access/<kind>.json``): one view per policy of each principal."""
     out = []
-    for path in sorted(folder.glob("deployer-policy*.json"), key=part):
+    order = ("deployer", "cloudformation-service-role", "plan", "drift")
+    files = sorted((folder / "access").glob("*.json"), key=lambda p: (order.index(p.stem) if p.stem in order else 9, p.name))
+    for path in files:
         try:
-            doc = json.loads(path.read_text(encoding="utf-8"))
+            principal = json.loads(path.read_text(encoding="utf-8"))
         except json.JSONDecodeError as exc:
             raise UserError(f"{path}: not valid JSON ({exc.msg} at line {exc.lineno})",
                             hint="run `mlprov render` to write it again") from exc
-        out.append(PolicyView(path.name, "deployer policy file", statements(doc)))
+        docs = principal.get("policies", []) if isinstance(principal, dict) else []
+        for i, doc in enumerate(docs):
+            label = f"{principal.get('kind', path.stem)} {principal.get('name', '')}".strip()
+            out.append(PolicyView(f"{path.name} #{i + 1}", label, statements(doc)))
     return out

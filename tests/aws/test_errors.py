@@ -16,12 +16,12 @@ def _client_error(code: str, message: str, op: str = "CreateChangeSet") -> Clien
     return ClientError({"Error": {"Code": code, "Message": message}}, op)
 
 
-def test_access_denied_points_at_create_policy_and_caller_identity() -> None:
+def test_access_denied_points_at_bootstrap_and_caller_identity() -> None:
     err = translate(_client_error("AccessDenied", "User: x is not authorized"))
     assert err.exit_code == ExitCode.AWS
     assert err.lines() == [
         "AWS denied CreateChangeSet: AccessDenied: User: x is not authorized",
-        "hint: run `mlprov create-policy CONFIG` and attach the policy to the deployer role; "
+        "hint: run `mlprov bootstrap` to create the deploy-path roles (`mlprov create-policy CONFIG --json` lists them); "
         "check who you are with `aws sts get-caller-identity`",
     ]
 

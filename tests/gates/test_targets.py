@@ -22,7 +22,7 @@ OTHER = "techcorp-prod-a001-us-west-2-customer-churn-ml-codecommit"
         NAME,
         f"{NAME}.yaml",
         f"products/{NAME}/template.yaml",
-        f"products/{NAME}/deployer-policy.json",  # what the pre-commit hook passes for a staged policy
+        f"products/{NAME}/access/deployer.json",  # what the pre-commit hook passes for a staged access file
         f"products/{NAME}",
         f"products/{NAME}/",
     ],

@@ -88,18 +88,25 @@ def test_statements_show_not_action_not_resource_and_conditions() -> None:
     assert (s.effect, s.actions, s.resources, s.condition) == ("Deny", ["NOT iam:*"], ["NOT arn:x"], '{"Bool": {"a": "b"}}')
 
 
-def test_deployer_policy_files_in_part_order() -> None:
+def test_access_files_one_view_per_policy_in_principal_order() -> None:
     parts = iam.deployer_policies(REPO / "products" / ENTERPRISE)
-    assert [p.name for p in parts] == ["deployer-policy.json", *(f"deployer-policy.{i}.json" for i in range(2, 6))]
-    assert parts[0].statements[0].sid == "ScopedCloudformation"
+    folder = REPO / "products" / ENTERPRISE / "access"
+    expected = []
+    for kind in ("deployer", "cloudformation-service-role", "plan", "drift"):
+        count = len(json.loads((folder / f"{kind}.json").read_text())["policies"])
+        expected += [f"{kind}.json #{i + 1}" for i in range(count)]
+    assert [p.name for p in parts] == expected
+    assert parts[0].origin == "deployer mlprov-deploy"
+    assert parts[0].statements[0].sid == "CloudformationScoped"
 
 
-def test_a_broken_deployer_policy_file_names_the_file(tmp_path: Path) -> None:
-    (tmp_path / "deployer-policy.json").write_text(json.dumps({"Statement": []}))
-    (tmp_path / "deployer-policy.2.json").write_text("{not json")
+def test_a_broken_access_file_names_the_file(tmp_path: Path) -> None:
+    (tmp_path / "access").mkdir()
+    (tmp_path / "access" / "deployer.json").write_text(json.dumps({"kind": "deployer", "name": "d", "policies": []}))
+    (tmp_path / "access" / "plan.json").write_text("{not json")
     with pytest.raises(UserError) as err:
         iam.deployer_policies(tmp_path)
     assert err.value.message == \
-        f"{tmp_path}/deployer-policy.2.json: not valid JSON (Expecting property name enclosed in double quotes at line 1)"
+        f"{tmp_path}/access/plan.json: not valid JSON (Expecting property name enclosed in double quotes at line 1)"
     assert err.value.hint == "run `mlprov render` to write it again"
     assert iam.deployer_policies(tmp_path / "missing") == []

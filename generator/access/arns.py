@@ -1,0 +1,128 @@
+"""The ARNs of a product's resources, and the exact IAM patterns that also cover its test copies.
+
+A test copy (``test-deploy``) names everything ``<prefix>-t<6 hex>-<suffix>``, shortened with a 6-hex hash
+where a service limit needs it (``mlprov.config.names.fit``). Its patterns are found by rendering the copy
+with several suffixes (:data:`TEST_SUFFIXES`): positions that differ become ``?`` (exactly one character).
+So ``<prefix>-build`` gets ``<prefix>-t??????-build``, never ``<prefix>*``, which would also match the sibling
+product ``<prefix>-blue`` (workload token) and any name an attacker picks.
+
+Resources whose id AWS picks (KMS keys, security groups, VPC endpoints; SNS subscriptions are authorized on
+their topic) have no ARN known in advance: :data:`AWS_NAMED` lists them; their statements are scoped by the
+``mlprov:product`` tag instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from mlprov.config.model import Product
+from mlprov.config.regions import partition as partition_of
+
+AWS_NAMED = frozenset({"AWS::KMS::Key", "AWS::EC2::SecurityGroup", "AWS::EC2::VPCEndpoint"})
+# Every hex position differs between the first two; eight renderings make a hash position that happens to agree
+# in all of them (probability 16**-7 per position) practically impossible, and the tests check the patterns.
+TEST_SUFFIXES = ("t000000", "tffffff", "t123456", "tabcdef", "t0f1e2d", "t9a8b7c", "t5a5a5a", "tc3c3c3")
+
+
+def _name(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def resource_arns(template: Mapping[str, Any]) -> dict[str, list[str]]:
+    """Logical id -> the ARNs of that resource whose name the template fixes (plus ``stack`` -> the stack's)."""
+    meta = template["Metadata"]["MlProvisioner"]
+    acct, region, stack = meta["AccountId"], meta["Region"], meta["StackName"]
+    part = partition_of(region)
+
+    def reg(service: str) -> str:
+        return f"arn:{part}:{service}:{region}:{acct}"
+
+    out: dict[str, list[str]] = {"stack": [f"{reg('cloudformation')}:stack/{stack}/*"]}
+    for logical, res in template["Resources"].items():
+        t, p = res["Type"], res.get("Properties", {})
+        arns: list[str] = []
+        if t == "AWS::IAM::Role":
+            arns = [f"arn:{part}:iam::{acct}:role{p.get('Path', '/')}{p['RoleName']}"]
+        elif t == "AWS::IAM::ManagedPolicy":
+            arns = [f"arn:{part}:iam::{acct}:policy{p.get('Path', '/')}{p['ManagedPolicyName']}"]
+        elif t == "AWS::S3::Bucket" and (name := _name(p.get("BucketName"))):
+            arns = [f"arn:{part}:s3:::{name}", f"arn:{part}:s3:::{name}/*"]
+        elif t == "AWS::SageMaker::ModelPackageGroup":
+            arns = [f"{reg('sagemaker')}:model-package-group/{p['ModelPackageGroupName']}"]
+        elif t == "AWS::CodeCommit::Repository":
+            arns = [f"{reg('codecommit')}:{p['RepositoryName']}"]
+        elif t == "AWS::CodeBuild::Project":
+            arns = [f"{reg('codebuild')}:project/{p['Name']}"]
+        elif t == "AWS::CodePipeline::Pipeline":
+            arns = [f"{reg('codepipeline')}:{p['Name']}", f"{reg('codepipeline')}:{p['Name']}/*"]  # and its stages
+        elif t == "AWS::SSM::Parameter":
+            arns = [f"{reg('ssm')}:parameter{p['Name']}"]
+        elif t == "AWS::Events::Rule":
+            arns = [f"{reg('events')}:rule/{p['Name']}"]
+        elif t == "AWS::CloudWatch::Dashboard":
+            arns = [f"arn:{part}:cloudwatch::{acct}:dashboard/{p['DashboardName']}"]
+        elif t == "AWS::CloudWatch::Alarm":
+            arns = [f"{reg('cloudwatch')}:alarm:{p['AlarmName']}"]
+        elif t == "AWS::KMS::Alias":
+            arns = [f"{reg('kms')}:{p['AliasName']}"]
+        elif t == "AWS::Logs::LogGroup":
+            arns = [f"{reg('logs')}:log-group:{p['LogGroupName']}", f"{reg('logs')}:log-group:{p['LogGroupName']}:*"]
+        elif t == "AWS::SNS::Topic":
+            arns = [f"{reg('sns')}:{p['TopicName']}"]
+        if arns:
+            out[logical] = arns
+    return out
+
+
+def _merge(*names: str) -> str:
+    if len({len(n) for n in names}) != 1:
+        raise ValueError(f"test-copy names differ in length: {names!r}")
+    return "".join(chars[0] if len(set(chars)) == 1 else "?" for chars in zip(*names, strict=True))
+
+
+@dataclass(frozen=True)
+class ProductArns:
+    """A product's ARNs by logical id: its own, and the patterns of its test copies."""
+
+    own: dict[str, list[str]]
+    tests: dict[str, list[str]]
+
+    def of(self, logical: str) -> list[str]:
+        return [*self.own.get(logical, []), *self.tests.get(logical, [])]
+
+    def all(self) -> list[str]:
+        return sorted({a for logical in self.own for a in self.of(logical)})
+
+
+def _render(product: Product) -> dict[str, Any]:
+    from mlprov.render.engine import render  # noqa: PLC0415
+
+    return render(product)[1]
+
+
+_CACHE: dict[tuple[str, str], ProductArns] = {}
+
+
+def product_arns(product: Product) -> ProductArns:
+    key = (str(product.path), repr(product.config))
+    if key not in _CACHE:
+        _CACHE[key] = _compute(product)
+    return _CACHE[key]
+
+
+def _compute(product: Product) -> ProductArns:
+    own = resource_arns(_render(product))
+    copies = [resource_arns(_render(product.for_test(s))) for s in TEST_SUFFIXES]
+    tests = {k: [_merge(*names) for names in zip(*(c[k] for c in copies), strict=True)] for k in copies[0]}
+    return ProductArns(own, tests)
+
+
+def tag_values(product: Product) -> list[str]:
+    """``mlprov:product`` values of the product and of its test copies (an exact StringLike pattern)."""
+    return [product.prefix, _merge(*(product.for_test(s).prefix for s in TEST_SUFFIXES))]
+
+
+def stack_names(product: Product) -> list[str]:
+    return [product.names.stack, _merge(*(product.for_test(s).names.stack for s in TEST_SUFFIXES))]

@@ -1,0 +1,162 @@
+"""The bootstrap stacks: what the deploy path needs outside the product stacks, made once by an administrator.
+
+Per account, ``bootstrap/<account>/template.yaml`` (IAM is global, so one stack per account holds its roles):
+
+- each product's CloudFormation service role (``/mlprov/<stack>-cfn``) with its managed policies;
+- the account's deploy, plan and drift roles (``/mlprov/mlprov-{deploy,plan,drift}``) with OIDC trust for the
+  repository's GitHub Actions (and the CI CodeBuild role when given) and the union of the products' statements.
+
+Per account and region, ``bootstrap/<account>-<region>/template.yaml``: the bucket for templates over the
+inline limit (``deploypath.template_bucket_name``): SSE-KMS with the AWS managed key, versioning, every public
+access block, bucket-owner-enforced ownership, and a policy that denies any request not over TLS
+(https://docs.aws.amazon.com/AmazonS3/latest/userguide/security-best-practices.html).
+
+IAM's limits bound the account roles: 10 managed policies per role, 6,144 characters each
+(https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html). The union of the products'
+statements is merged (same actions and condition: resources joined) and packed; an account whose products need
+more than 10 is refused with the figure (bootstrap them as several accounts, or raise the quota to 20).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+from mlprov.access.grants import Grants, PolicyError
+from mlprov.access.principals import KIND_ORDER, MAX_POLICIES, contract, pack
+from mlprov.access.trust import TrustSettings, account_role
+from mlprov.config.model import Product
+from mlprov.config.regions import partition as partition_of
+from mlprov.deploypath import ACCOUNT_ROLES, PRODUCT_TAG, ROLE_PATH, template_bucket_name
+from mlprov.errors import UserError
+
+DESCRIPTION = "ML Provisioner bootstrap ({scope}): made once by an administrator with `mlprov bootstrap`"
+
+
+@dataclass(frozen=True)
+class BootstrapStack:
+    name: str  # the stack name
+    folder: str  # bootstrap/<folder>/template.yaml
+    region: str
+    template: dict[str, Any]
+
+    def text(self) -> str:
+        return yaml.safe_dump(self.template, sort_keys=False, width=120)
+
+
+def _logical(name: str) -> str:
+    return "".join(w.capitalize() for w in name.replace("_", "-").split("-") if w)[:200]
+
+
+def _managed_policies(role_logical: str, docs: list[dict[str, Any]], description: str) -> dict[str, Any]:
+    return {f"{role_logical}Policy{i + 1}": {
+        "Type": "AWS::IAM::ManagedPolicy",
+        "Properties": {"Path": ROLE_PATH, "Description": f"{description} ({i + 1} of {len(docs)})", "PolicyDocument": doc},
+    } for i, doc in enumerate(docs)}
+
+
+def _role(name: str, trust: dict[str, Any] | None, policy_ids: list[str], description: str) -> dict[str, Any]:
+    # A role without anyone trusted is still valid: nobody can assume it until the trust is rendered with a repository.
+    trust = trust or {"Version": "2012-10-17", "Statement": [{"Sid": "NobodyYet", "Effect": "Deny",
+                                                              "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"}]}
+    return {"Type": "AWS::IAM::Role", "Properties": {
+        "RoleName": name, "Path": ROLE_PATH, "Description": description, "AssumeRolePolicyDocument": trust,
+        "ManagedPolicyArns": [{"Ref": pid} for pid in policy_ids], "MaxSessionDuration": 3600,
+        "Tags": [{"Key": "mlprov:managed-by", "Value": "ml-provisioner"}, {"Key": "mlprov:bootstrap", "Value": "true"}]}}
+
+
+def _merge(statement_lists: list[list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    grants = Grants()
+    for statements in statement_lists:
+        for st in statements:
+            acts = st["Action"] if isinstance(st["Action"], list) else [st["Action"]]
+            res = st["Resource"] if isinstance(st["Resource"], list) else [st["Resource"]]
+            grants.add(acts, res, st.get("Condition"), sid=st["Sid"])
+    return grants.statements()
+
+
+def account_stack(account: str, products: Sequence[tuple[Product, dict[str, Any]]], settings: TrustSettings) -> BootstrapStack:
+    region = sorted(p.region for p, _t in products)[0]
+    part = partition_of(region)
+    resources: dict[str, Any] = {}
+    per_kind: dict[str, list[list[dict[str, Any]]]] = defaultdict(list)
+    for product, template in products:
+        for principal in contract(product, template)["principals"]:
+            statements = [st for doc in principal["policies"] for st in doc["Statement"]]
+            if principal["kind"] == "cloudformation-service-role":
+                lid = _logical(principal["name"])
+                policies = _managed_policies(lid, principal["policies"], f"CloudFormation service role of {product.names.stack}")
+                resources |= policies
+                resources[lid] = _role(principal["name"], principal["trust"], list(policies),
+                                       f"CloudFormation service role of {product.names.stack}: every change set names it")
+                resources[lid]["Properties"]["Tags"].append({"Key": PRODUCT_TAG, "Value": product.prefix})
+            else:
+                per_kind[principal["kind"]].append(statements)
+    for kind in (k for k in KIND_ORDER if k != "cloudformation-service-role"):
+        name = ACCOUNT_ROLES[kind]
+        try:
+            docs = pack(_merge(per_kind[kind]), f"{name} of account {account}")
+        except PolicyError as exc:
+            raise UserError(f"account {account}: {exc.message}",
+                            hint=f"bootstrap fewer products per account (at most {MAX_POLICIES} managed policies per role), "
+                            "or ask AWS to raise the managed-policies-per-role quota to 20 and split accordingly") from exc
+        lid = _logical(name)
+        policies = _managed_policies(lid, docs, f"{kind} role of the products of account {account}")
+        resources |= policies
+        resources[lid] = _role(name, account_role(kind, account, part, settings), list(policies),
+                               f"ML Provisioner {kind} role (assumed by CI)")
+    template = {"AWSTemplateFormatVersion": "2010-09-09", "Description": DESCRIPTION.format(scope=f"account {account}"),
+                "Metadata": {"MlProvisioner": {"Bootstrap": "account", "AccountId": account,
+                                               "Products": sorted(p.names.stack for p, _t in products)}},
+                "Resources": resources,
+                "Outputs": {f"{_logical(ACCOUNT_ROLES[k])}Arn": {"Value": {"Fn::GetAtt": [_logical(ACCOUNT_ROLES[k]), "Arn"]}}
+                            for k in ("deployer", "plan", "drift")}}
+    return BootstrapStack(f"mlprov-bootstrap-{account}", account, region, template)
+
+
+def region_stack(account: str, region: str) -> BootstrapStack:
+    bucket = template_bucket_name(account, region)
+    part = partition_of(region)
+    arn = f"arn:{part}:s3:::{bucket}"
+    template = {
+        "AWSTemplateFormatVersion": "2010-09-09",
+        "Description": DESCRIPTION.format(scope=f"account {account}, region {region}"),
+        "Metadata": {"MlProvisioner": {"Bootstrap": "region", "AccountId": account, "Region": region}},
+        "Resources": {
+            "TemplateBucket": {"Type": "AWS::S3::Bucket", "DeletionPolicy": "Retain", "UpdateReplacePolicy": "Retain",
+                               "Properties": {
+                "BucketName": bucket,
+                "BucketEncryption": {"ServerSideEncryptionConfiguration": [
+                    {"ServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms"}, "BucketKeyEnabled": True}]},
+                "VersioningConfiguration": {"Status": "Enabled"},
+                "PublicAccessBlockConfiguration": {"BlockPublicAcls": True, "BlockPublicPolicy": True,
+                                                   "IgnorePublicAcls": True, "RestrictPublicBuckets": True},
+                "OwnershipControls": {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]},
+                "LifecycleConfiguration": {"Rules": [{"Id": "expire-old-templates", "Status": "Enabled",
+                                                      "NoncurrentVersionExpiration": {"NoncurrentDays": 30},
+                                                      "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 1}}]},
+                "Tags": [{"Key": "mlprov:managed-by", "Value": "ml-provisioner"}, {"Key": "mlprov:bootstrap", "Value": "true"}],
+            }},
+            "TemplateBucketPolicy": {"Type": "AWS::S3::BucketPolicy", "Properties": {"Bucket": {"Ref": "TemplateBucket"},
+                "PolicyDocument": {"Version": "2012-10-17", "Statement": [{
+                    "Sid": "TlsOnly", "Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": [arn, f"{arn}/*"],
+                    "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]}}},
+        },
+        "Outputs": {"TemplateBucketName": {"Value": {"Ref": "TemplateBucket"}}},
+    }
+    return BootstrapStack(f"mlprov-bootstrap-{account}-{region}", f"{account}-{region}", region, template)
+
+
+def stacks(products: Sequence[tuple[Product, dict[str, Any]]], settings: TrustSettings) -> list[BootstrapStack]:
+    by_account: dict[str, list[tuple[Product, dict[str, Any]]]] = defaultdict(list)
+    for product, template in products:
+        by_account[product.account_id].append((product, template))
+    out: list[BootstrapStack] = []
+    for account in sorted(by_account):
+        group = by_account[account]
+        out.append(account_stack(account, group, settings))
+        out += [region_stack(account, region) for region in sorted({p.region for p, _t in group})]
+    return out

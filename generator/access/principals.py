@@ -1,0 +1,69 @@
+"""The machine-readable contract of a product's deploy path: every principal with all its identity policies.
+
+``{"product": NAME, "principals": [{"name", "kind", "arn", "trust", "boundary", "policies": [DOC, ...]}]}``,
+kinds ``deployer`` | ``cloudformation-service-role`` | ``plan`` | ``drift``. Each principal's statements are packed
+into IAM managed policy documents of at most 6,144 characters (whitespace not counted), at most
+:data:`MAX_POLICIES` per role (IAM quotas, https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from mlprov.access import accountroles, servicerole, trust
+from mlprov.access.grants import PolicyError
+from mlprov.config.model import Product
+from mlprov.deploypath import ACCOUNT_ROLES, account_role_arn, service_role_name
+
+MANAGED_POLICY_LIMIT = 6144
+MAX_POLICIES = 10
+KIND_ORDER = ("deployer", "cloudformation-service-role", "plan", "drift")
+
+
+def iam_size(document: Mapping[str, Any]) -> int:
+    """Characters IAM counts: the JSON without whitespace outside strings."""
+    return len(json.dumps(document, separators=(",", ":")))
+
+
+def _doc(statements: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"Version": "2012-10-17", "Statement": statements}
+
+
+def pack(statements: list[dict[str, Any]], name: str, limit: int = MANAGED_POLICY_LIMIT) -> list[dict[str, Any]]:
+    docs: list[list[dict[str, Any]]] = [[]]
+    for st in statements:
+        if iam_size(_doc([st])) > limit:
+            raise PolicyError(f"{name}: statement {st['Sid']} alone exceeds {limit} characters")
+        if docs[-1] and iam_size(_doc([*docs[-1], st])) > limit:
+            docs.append([])
+        docs[-1].append(st)
+    if len(docs) > MAX_POLICIES:
+        raise PolicyError(f"{name}: {len(docs)} managed policies, over IAM's {MAX_POLICIES} per role")
+    return [_doc(d) for d in docs if d]
+
+
+def principals(product: Product, template: Mapping[str, Any],
+               settings: trust.TrustSettings | None = None) -> list[dict[str, Any]]:
+    settings = settings or trust.TrustSettings()
+    acct, part = product.account_id, product.partition
+    out: list[dict[str, Any]] = []
+    for kind in KIND_ORDER:
+        if kind == "cloudformation-service-role":
+            name = service_role_name(product.names.stack)
+            arn = accountroles.service_role_arn(product)
+            trust_doc: dict[str, Any] | None = trust.service_role()
+            statements = servicerole.statements(product, template)
+        else:
+            name = ACCOUNT_ROLES[kind]
+            arn = account_role_arn(acct, kind, part)
+            trust_doc = trust.account_role(kind, acct, part, settings)
+            statements = accountroles.statements(kind, product, template)
+        out.append({"name": name, "kind": kind, "arn": arn, "trust": trust_doc, "boundary": None,
+                    "policies": pack(statements, f"{kind} of {product.names.stack}")})
+    return out
+
+
+def contract(product: Product, template: Mapping[str, Any], settings: trust.TrustSettings | None = None) -> dict[str, Any]:
+    return {"product": product.names.stack, "principals": principals(product, template, settings)}

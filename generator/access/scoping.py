@@ -1,0 +1,173 @@
+"""Scoping one IAM action to a product's resources, as IAM's reference says the action is authorized.
+
+- named resources: the product's ARNs and its test copies' exact patterns (:mod:`arns`);
+- resources whose id AWS picks (KMS keys, security groups, VPC endpoints): the type's ARN in this account and
+  region, only with ``aws:ResourceTag/mlprov:product`` (existing resources) or ``aws:RequestTag/...`` (the
+  call that creates one, which must tag it), per https://docs.aws.amazon.com/IAM/latest/UserGuide/access_tags.html;
+- the VPC and subnets: their ARNs in the VPC owner's account (``network.vpc_owner_account`` for a shared VPC);
+- ``"*"`` only for actions IAM gives no resource-level permissions.
+
+An action that would match nothing of the product is a generator error (``strict``), never a wider grant.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from mlprov.access import iamref
+from mlprov.access.arns import ProductArns, product_arns, tag_values
+from mlprov.access.grants import Grants, PolicyError
+from mlprov.config.model import Product
+from mlprov.deploypath import PRODUCT_TAG
+
+# IAM resource types whose id AWS picks, by the CloudFormation type that creates them.
+TAGGED_TYPES = {"AWS::KMS::Key": ("kms", "key"), "AWS::EC2::SecurityGroup": ("ec2", "security-group"),
+                "AWS::EC2::VPCEndpoint": ("ec2", "vpc-endpoint")}
+# Writing these on the enterprise boundary would rewrite every role's ceiling: never granted (see docs/access.md).
+BOUNDARY_FROZEN = frozenset({"iam:CreatePolicyVersion", "iam:DeletePolicyVersion", "iam:SetDefaultPolicyVersion"})
+# The call that creates each tagged type: it must carry the product tag (aws:RequestTag).
+CREATOR = {"AWS::KMS::Key": "kms:CreateKey", "AWS::EC2::SecurityGroup": "ec2:CreateSecurityGroup",
+           "AWS::EC2::VPCEndpoint": "ec2:CreateVpcEndpoint"}
+# The only calls that name the (possibly shared) VPC and its subnets.
+NETWORK_CALLS = frozenset({"ec2:CreateVpcEndpoint", "ec2:ModifyVpcEndpoint", "ec2:CreateSecurityGroup"})
+IAM_POLICY_CONDITIONED = frozenset({"iam:AttachRolePolicy", "iam:DetachRolePolicy"})
+BOUNDARY_CONDITIONED = frozenset({"iam:CreateRole", "iam:PutRolePermissionsBoundary"})
+
+
+class Ctx:
+    def __init__(self, product: Product, template: Mapping[str, Any]) -> None:
+        self.product = product
+        self.template = template
+        self.resources: dict[str, Any] = dict(template["Resources"])
+        self.arns: ProductArns = product_arns(product)
+        self.part, self.region, self.acct = product.partition, product.region, product.account_id
+        self.types = {r["Type"] for r in self.resources.values()}
+        self.tags = tag_values(product)
+        self.all_arns = self.arns.all()
+        # Parameters the product only reads: never a target of a write (the network's SSM parameters).
+        self.read_only_arns = self.parameter_arns()
+
+    def parameter_arns(self) -> list[str]:
+        """SSM parameters the product only reads: the template's parameter types, the config's network ones."""
+        names = [str(p["Default"]) for p in (self.template.get("Parameters") or {}).values()
+                 if str(p.get("Type", "")).startswith("AWS::SSM::Parameter::Value") and isinstance(p.get("Default"), str)]
+        net = self.product.network
+        names += [str(net[k]) for k in ("vpc_id_parameter", "subnet_ids_parameter") if net.get(k)]
+        return sorted({f"arn:{self.part}:ssm:{self.region}:{self.acct}:parameter{n}" for n in names})
+
+    def of_type(self, rtype: str) -> list[str]:
+        return [lid for lid, r in self.resources.items() if r["Type"] == rtype]
+
+    def tag_condition(self, key: str) -> dict[str, Any]:
+        return {"StringLike": {f"{key}/{PRODUCT_TAG}": self.tags}}
+
+    def network_arns(self, kind: str) -> list[str]:
+        net = self.product.network
+        owner = str(net.get("vpc_owner_account") or self.acct)
+        base = f"arn:{self.part}:ec2:{self.region}:{owner}"
+        if kind == "vpc":
+            return [f"{base}:vpc/{net['vpc_id']}"] if net.get("vpc_id") else [f"{base}:vpc/*"]
+        ids = net.get("subnet_ids") or []
+        return [f"{base}:subnet/{s}" for s in ids] if ids else [f"{base}:subnet/*"]
+
+
+def _boundary_arns(ctx: Ctx) -> list[str]:
+    out: list[str] = []
+    for res in ctx.resources.values():
+        pb = res.get("Properties", {}).get("PermissionsBoundary") if res["Type"] == "AWS::IAM::Role" else None
+        if isinstance(pb, dict) and "Ref" in pb:
+            out += ctx.arns.of(pb["Ref"])
+    return sorted(set(out))
+
+
+def _attachable_policies(ctx: Ctx) -> list[str]:
+    """ARNs a role of the template attaches: its own managed policies (never the boundary), literal ARNs."""
+    out: set[str] = set()
+    for res in ctx.resources.values():
+        if res["Type"] != "AWS::IAM::Role":
+            continue
+        for ref in res.get("Properties", {}).get("ManagedPolicyArns", []):
+            if isinstance(ref, str):
+                out.add(ref)
+            elif isinstance(ref, dict) and "Ref" in ref:
+                out.update(ctx.arns.of(ref["Ref"]))
+    return sorted(out - set(_boundary_arns(ctx)))
+
+
+def _trusted_services(ctx: Ctx) -> list[str]:
+    services: set[str] = set()
+    for lid in ctx.of_type("AWS::IAM::Role"):
+        for st in ctx.resources[lid]["Properties"]["AssumeRolePolicyDocument"]["Statement"]:
+            svc = st.get("Principal", {}).get("Service", [])
+            services.update([svc] if isinstance(svc, str) else svc)
+    return sorted(services)
+
+
+def _role_arns(ctx: Ctx) -> list[str]:
+    return sorted({a for lid in ctx.of_type("AWS::IAM::Role") for a in ctx.arns.of(lid)})
+
+
+def special(ctx: Ctx, grants: Grants, action: str) -> bool:
+    """IAM actions whose grant carries a condition; True when handled here."""
+    if action == "iam:PassRole":
+        grants.add([action], _role_arns(ctx), {"StringEquals": {"iam:PassedToService": _trusted_services(ctx)}},
+                   sid="PassOnlyTheProductsRolesToTheirServices")
+        return True
+    if action in IAM_POLICY_CONDITIONED:
+        policies = _attachable_policies(ctx)
+        if policies:
+            grants.add([action], _role_arns(ctx), {"ArnLike": {"iam:PolicyARN": policies}},
+                       sid="AttachOnlyTheProductsOwnPolicies")
+        return True
+    if action == "route53:AssociateVPCWithHostedZone":
+        # The zone is the endpoint service's AWS-managed private hosted zone: its id is not ours to know. The
+        # association is with the product's VPC only; route53:VPCs is not asserted (its value format in EC2's
+        # dependent call is undocumented).
+        grants.add([action], [f"arn:{ctx.part}:route53:::hostedzone/*"], sid="PrivateDnsOfInterfaceEndpoints")
+        return True
+    boundary = _boundary_arns(ctx)
+    if action in BOUNDARY_CONDITIONED and boundary:
+        grants.add([action], _role_arns(ctx), {"StringLike": {"iam:PermissionsBoundary": boundary}},
+                   sid="RolesOnlyWithTheProductsBoundary")
+        return True
+    return False
+
+
+def scope(ctx: Ctx, grants: Grants, action: str, logical: str, *, strict: bool = True) -> None:
+    rtypes = iamref.resource_types(action)
+    service, name = action.split(":", 1)
+    creates = {CREATOR[t] for t in TAGGED_TYPES if t in ctx.types}
+    if not rtypes:
+        cond = ctx.tag_condition("aws:RequestTag") if action in creates else None
+        grants.add([action], ["*"], cond)
+        return
+    matched = False
+    frozen = set(_boundary_arns(ctx)) if action in BOUNDARY_FROZEN else set()
+    for rname, fmt, _required in rtypes:
+        regex = iamref.format_regex(fmt)
+        pool = [*ctx.all_arns, *ctx.read_only_arns] if iamref.is_read_only(action) else ctx.all_arns
+        named = [a for a in pool if regex.match(a) and a not in frozen]
+        if named:
+            grants.add([action], named)
+            matched = True
+        tagged = [t for t, key in TAGGED_TYPES.items() if key == (service, rname) and t in ctx.types]
+        if tagged:
+            # The created resource carries the tag in the request; every other one already has it.
+            key = "aws:RequestTag" if CREATOR[tagged[0]] == action else "aws:ResourceTag"
+            grants.add([action], [iamref.fill(fmt, ctx.part, ctx.region, ctx.acct)], ctx.tag_condition(key))
+            matched = True
+        if rname in ("vpc", "subnet") and action in NETWORK_CALLS:
+            grants.add([action], ctx.network_arns(rname))
+            matched = True
+        if rname == "security-group-rule" and name.startswith("Authorize") and "AWS::EC2::SecurityGroup" in ctx.types:
+            # Rules get new AWS-picked ids in the same call; the security group itself is authorized by tag.
+            grants.add([action], [iamref.fill(fmt, ctx.part, ctx.region, ctx.acct)])
+        if (service == "ec2" and rname == "security-group" and "VpcEndpoint" in name
+                and "AWS::EC2::SecurityGroup" not in ctx.types):
+            # security_group_mode existing: the endpoints use the SG the provisioner stack exports (id unknown here).
+            grants.add([action], [iamref.fill(fmt, ctx.part, ctx.region, ctx.acct)])
+    if strict and not matched and not frozen:
+        raise PolicyError(f"{logical}: {action} would match none of the product's resources; add a scope for it")
+
+

@@ -1,0 +1,72 @@
+"""The statements of a product's CloudFormation service role: the permissions on the product's resources.
+
+Every action comes from :mod:`handlers` (filtered registry permissions, create/read/update/delete; the list
+handler is not called by stack operations), :mod:`dependent`, and the template's own needs (SSM parameter
+types, imports). Each action is scoped as :mod:`scoping` says: never wider than the product.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from mlprov.access import dependent, handlers, iamref
+from mlprov.access.grants import Grants
+from mlprov.access.scoping import Ctx, scope, special
+from mlprov.config.model import Product
+
+STACK_HANDLERS = ("create", "read", "update", "delete")
+
+
+def _tag_on_create(ctx: Ctx, grants: Grants) -> None:
+    """EC2 authorizes tags given at creation as ec2:CreateTags with ec2:CreateAction
+    (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/supported-iam-actions-tagging.html)."""
+    creates = {"AWS::EC2::SecurityGroup": ("CreateSecurityGroup", "security-group"),
+               "AWS::EC2::VPCEndpoint": ("CreateVpcEndpoint", "vpc-endpoint")}
+    for rtype, (call, rname) in creates.items():
+        if rtype in ctx.types:
+            arn = f"arn:{ctx.part}:ec2:{ctx.region}:{ctx.acct}:{rname}/*"
+            cond = {"StringEquals": {"ec2:CreateAction": call}, **ctx.tag_condition("aws:RequestTag")}
+            grants.add(["ec2:CreateTags"], [arn], cond, sid="TagOnlyWhileCreating")
+
+
+def _parameters(ctx: Ctx, grants: Grants) -> None:
+    """SSM parameter types in Parameters are resolved with the stack's role; Fn::ImportValue lists exports."""
+    names = [str(p["Default"]) for p in (ctx.template.get("Parameters") or {}).values()
+             if str(p.get("Type", "")).startswith("AWS::SSM::Parameter::Value") and isinstance(p.get("Default"), str)]
+    if names:
+        grants.add(["ssm:GetParameters"],
+                   [f"arn:{ctx.part}:ssm:{ctx.region}:{ctx.acct}:parameter{n}" for n in names], sid="ReadNetworkParameters")
+    if "Fn::ImportValue" in str(ctx.template["Resources"]):
+        grants.add(["cloudformation:ListExports"], ["*"])
+
+
+def needed_actions(template: Mapping[str, Any]) -> dict[str, set[str]]:
+    """Logical id -> every IAM action the service role needs for that resource (handlers + dependent)."""
+    out: dict[str, set[str]] = {}
+    for logical, perms in handlers.for_template(template).items():
+        res = template["Resources"][logical]
+        props = res.get("Properties", {})
+        acts = {a for h in STACK_HANDLERS for a in perms.get(h, [])}
+        for dep in dependent.dependents(res["Type"], props):
+            acts.update(iamref.require(a, dep.source) for a in dep.actions)
+        out[logical] = acts
+    return out
+
+
+def statements(product: Product, template: Mapping[str, Any]) -> list[dict[str, Any]]:
+    ctx = Ctx(product, template)
+    grants = Grants()
+    for logical, acts in needed_actions(template).items():
+        for action in sorted(acts):
+            if not special(ctx, grants, action):
+                scope(ctx, grants, action, logical)
+        res = ctx.resources[logical]
+        for use in dependent.kms_uses(res["Type"], res.get("Properties", {})):
+            cond = {**ctx.tag_condition("aws:ResourceTag"),
+                    "StringEquals": {"kms:ViaService": f"{use.service}.{ctx.region}.amazonaws.com"}}
+            grants.add([iamref.require(a, use.source) for a in use.actions],
+                       [f"arn:{ctx.part}:kms:{ctx.region}:{ctx.acct}:key/*"], cond, sid=f"KmsVia{use.service.capitalize()}")
+    _tag_on_create(ctx, grants)
+    _parameters(ctx, grants)
+    return grants.statements()
