@@ -57,7 +57,7 @@ def delete(aws: Aws, name: str, *, force: bool, confirm: Callable[[str], bool] |
         if confirm is None:
             raise FindingsError(f"refusing to delete {name} without confirmation: no terminal to ask on",
                                 hint="rerun with --force")
-        if not confirm(f"delete stack {name}? [y/N] "):
+        if not confirm(f"delete stack {name} ({aws.where()})? [y/N] "):
             print("cancelled: nothing was deleted", file=out)
             return 1
     if current.get("EnableTerminationProtection"):

@@ -14,6 +14,7 @@ from mlprov.aws.session import Aws
 from mlprov.aws.stack import Poller
 from mlprov.config.model import Product
 from mlprov.errors import AwsError, FindingsError, MlprovError, UserError
+from mlprov.forecast.runner import gate as forecast_gate
 
 DONE = {"CREATE_COMPLETE", "UPDATE_COMPLETE"}
 
@@ -44,6 +45,7 @@ class Options:
     create_only: bool = False  # test-deploy: the stack must not exist yet
     confirm: Callable[[str], bool] | None = None  # None: no terminal to ask on
     wait_timeout: float = 3600.0
+    skip_forecast: bool = False  # --skip-forecast: let AWS itself refuse what the forecast would (tests of the strict endpoint)
 
 
 def exists_error(stack_name: str) -> UserError:
@@ -87,6 +89,8 @@ def deploy(aws: Aws, product: Product, text: str, template: dict[str, Any], *, o
     poller = Poller(local=aws.target.is_local, timeout=opts.wait_timeout)
     _settle(aws, product, opts, poller, out)
     preflight.check(aws, product)
+    if not opts.skip_forecast:
+        forecast_gate(aws, product, text, template, out, reports_dir=reports_dir)
     cs, preview = (planner or plan)(aws, product, text, template, poller)
     md, _js = write_reports(preview, reports_dir)
     print(table(preview), file=out)
@@ -105,7 +109,7 @@ def deploy(aws: Aws, product: Product, text: str, template: dict[str, Any], *, o
             changeset.delete(aws.cfn, cs)
             raise FindingsError(f"refusing to deploy {name} without confirmation: no terminal to ask on",
                                 hint="review the preview above, then rerun with --force")
-        if not opts.confirm(f"execute this change set on {name}? [y/N] "):
+        if not opts.confirm(f"execute this change set on {name} ({aws.where()})? [y/N] "):
             changeset.delete(aws.cfn, cs)
             print("cancelled: nothing was changed", file=out)
             return 1

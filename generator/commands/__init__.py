@@ -36,6 +36,7 @@ ACTIONS: tuple[tuple[str, str], ...] = (
     ("validate-prov-template", "validate_template"),
     ("gate", "gate"),
     ("create-review-report", "review_report"),
+    ("forecast", "forecast"),
     ("show-changes", "show_changes"),
     ("deploy-product", "deploy_product"),
     ("test-deploy", "test_deploy"),

@@ -6,9 +6,9 @@ import argparse
 import json
 
 from mlprov.aws.drift import check, markdown, text, write_reports
-from mlprov.aws.session import add_aws_options, connect
+from mlprov.aws.session import add_aws_options
 from mlprov.commands import Command
-from mlprov.commands._aws_common import reports_dir
+from mlprov.commands._aws_common import guarded, reports_dir
 from mlprov.commands._common import add_config_argument, product
 from mlprov.errors import ExitCode
 
@@ -28,7 +28,7 @@ def run(args: argparse.Namespace) -> int:
         from mlprov.aws.delete import check_stack_name  # noqa: PLC0415
 
         check_stack_name(prod, name)
-    report = check(connect(args, prod), prod.name, name)
+    report = check(guarded(args, prod), prod.name, name)
     md, js = write_reports(report, reports_dir(args))
     if args.format == "json":
         print(json.dumps(report.to_json(), indent=2, default=str))

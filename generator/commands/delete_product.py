@@ -6,9 +6,9 @@ import argparse
 import sys
 
 from mlprov.aws.delete import check_stack_name, delete
-from mlprov.aws.session import add_aws_options, connect
+from mlprov.aws.session import add_aws_options
 from mlprov.commands import Command
-from mlprov.commands._aws_common import add_force, terminal_confirm
+from mlprov.commands._aws_common import add_force, guarded, terminal_confirm
 from mlprov.commands._common import add_config_argument, product
 
 
@@ -23,7 +23,7 @@ def run(args: argparse.Namespace) -> int:
     prod = product(args.config)
     name = args.stack_name or prod.names.stack
     check_stack_name(prod, name)
-    return delete(connect(args, prod), name, force=args.force, confirm=terminal_confirm(), out=sys.stdout)
+    return delete(guarded(args, prod), name, force=args.force, confirm=terminal_confirm(), out=sys.stdout)
 
 
 COMMAND = Command("delete-product", "delete the stack; --force skips the confirmation", configure, run)

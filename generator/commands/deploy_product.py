@@ -6,9 +6,9 @@ import argparse
 import sys
 
 from mlprov.aws.deploy import Options, deploy
-from mlprov.aws.session import add_aws_options, connect
+from mlprov.aws.session import add_aws_options
 from mlprov.commands import Command
-from mlprov.commands._aws_common import add_force, committed_template, reports_dir, terminal_confirm
+from mlprov.commands._aws_common import add_force, add_skip_forecast, committed_template, guarded, reports_dir, terminal_confirm
 from mlprov.commands._common import add_config_argument, product
 from mlprov.gitops import review
 
@@ -22,6 +22,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="execute only the change set kept by `show-changes --review` for exactly this template, "
                              "parameters and stack state; otherwise keep a new preview and exit 1")
     parser.add_argument("--wait-timeout", type=float, default=3600.0, help="seconds to wait for the stack (default 3600)")
+    add_skip_forecast(parser)
     add_aws_options(parser)
 
 
@@ -29,9 +30,10 @@ def run(args: argparse.Namespace) -> int:
     prod = product(args.config)
     text, template = committed_template(prod)
     confirm = _reviewed_ok if args.reviewed else terminal_confirm()
-    opts = Options(force=args.force, allow_data_loss=args.allow_data_loss, confirm=confirm, wait_timeout=args.wait_timeout)
+    opts = Options(force=args.force, allow_data_loss=args.allow_data_loss, confirm=confirm, wait_timeout=args.wait_timeout,
+                   skip_forecast=args.skip_forecast)
     planner = review.reviewed_planner(reports_dir(args), sys.stdout, review.ci_commit()) if args.reviewed else None
-    return deploy(connect(args, prod), prod, text, template, opts=opts, out=sys.stdout, reports_dir=reports_dir(args),
+    return deploy(guarded(args, prod), prod, text, template, opts=opts, out=sys.stdout, reports_dir=reports_dir(args),
                   planner=planner)
 
 
