@@ -165,8 +165,6 @@ def test_show_changes_runs_the_forecast_first(endpoint: str, scratch: Path, monk
                                               capsys: pytest.CaptureFixture[str]) -> None:
     config = install(scratch, STARTER, {"app_id": "s969"}, as_name=STARTER.replace("s001", "s969"))
     name = "startupco-dev-s969-use1-fraud-detection-ml"
-    client(endpoint, "events", "us-east-1").put_rule(Name=f"{name}-x", ScheduleExpression="rate(1 day)")  # unrelated
-    client(endpoint, "codebuild", "us-east-1")  # nothing else
     client(endpoint, "iam", "us-east-1").create_role(RoleName=f"{name}-codebuild", AssumeRolePolicyDocument="{}")
     assert run_cli(monkeypatch, "show-changes", str(config), "--endpoint-url", endpoint) == 2
     err = capsys.readouterr().err.splitlines()
