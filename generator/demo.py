@@ -17,11 +17,13 @@ from mlprov.cli import main as mlprov
 from mlprov.paths import find_repo
 
 DEMO_PRODUCT = "globalbank-prod-b002-eu-west-1-demand-forecasting-ml-codecommit-standalone-direct"
-# One product per tier whose committed template deploys unchanged on the local endpoint (the enterprise one
-# reads its VPC from SSM and imports its security group, both of which the fixtures seed).
+# One product per tier, each deploying its committed template unchanged on the strict local endpoint: the -direct
+# enterprise example names its VPC and subnets by id and the seeding creates them under those ids; the last one
+# reads its VPC from SSM and imports its security group, both seeded too.
 LIFECYCLE = (
     "startupco-dev-s001-us-east-1-fraud-detection-ml-codecommit",
     "techcorp-prod-a001-us-west-2-customer-churn-ml-codecommit",
+    DEMO_PRODUCT,
     "globalbank-prod-b003-eu-west-1-demand-forecasting-ml-codecommit-existing-ssm",
 )
 TEST_SUFFIX = "t0de300"
@@ -84,8 +86,8 @@ def _lifecycle(reports: Path) -> int:
     from mlprov.local_aws.fixtures import boto3_clients, seed  # noqa: PLC0415
 
     count = 0
-    with dummy_credentials(), LocalAws() as local:
-        print(f"\n=== embedded local AWS on {local.endpoint}", flush=True)
+    with dummy_credentials(), LocalAws(strict=True) as local:
+        print(f"\n=== embedded local AWS on {local.endpoint} (strict: refuses what AWS refuses)", flush=True)
         clients = boto3_clients(local.endpoint)
         for name in LIFECYCLE:
             for line in seed(product(name), clients).created:

@@ -57,6 +57,10 @@ def create(
             Capabilities=CAPABILITIES,
             Tags=[{"Key": k, "Value": v} for k, v in tags.items()],
             Description=description,
+            # adopt this product's retained resources (static custom name, DeletionPolicy Retain/RetainExceptOnCreate,
+            # in no other stack) instead of failing "already exists": CloudFormation User Guide, "Import AWS resources
+            # into a CloudFormation stack automatically"; mlprov.aws.guards checks they are this product's
+            ImportExistingResources=True,
         )
     except ClientError as exc:
         message = str(exc.response.get("Error", {}).get("Message", ""))

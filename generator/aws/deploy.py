@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
-from mlprov.aws import changeset, outputs, preflight, stack, stackpolicy
+from mlprov.aws import changeset, guards, outputs, preflight, stack, stackpolicy
 from mlprov.aws.plan import plan, rollback_complete_error, write_reports
 from mlprov.aws.preview import Preview, table
 from mlprov.aws.session import Aws
@@ -99,6 +99,12 @@ def deploy(aws: Aws, product: Product, text: str, template: dict[str, Any], *, o
         print(f"no changes: stack {name} is up to date", file=out)
         _verify(aws, product, out)
         return 0
+    try:  # before the data-loss check: --allow-data-loss cannot make AWS accept these
+        guards.will_fail(preview, "deploy")
+        guards.adoptions(aws, product, preview, template, "deploy")
+    except Refused:
+        changeset.delete(aws.cfn, cs)
+        raise
     if preview.data_loss and not opts.allow_data_loss:
         changeset.delete(aws.cfn, cs)
         raise Refused(f"refusing to deploy {name}: {len(preview.data_loss)} stateful resource(s) would be replaced or removed",

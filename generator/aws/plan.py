@@ -69,7 +69,12 @@ def preview_of(aws: Aws, product: Product, cs: ChangeSet, template: dict[str, An
     old = deployed_template(aws.cfn, name) if kind == "UPDATE" else {"Resources": {}}
     types = {lid: str(r.get("Type", "")) for src in (old, template) for lid, r in src.get("Resources", {}).items()}
     predicted = replacement.predict(old, template)
-    return build(product.name, name, kind, cs.changes, predicted=predicted, types=types, stateful=STATEFUL)
+    preview = build(product.name, name, kind, cs.changes, predicted=predicted, types=types, stateful=STATEFUL,
+                    named=replacement.named_replacements(old, template))
+    for row in preview.adoptions:  # name what is adopted by its custom name (the import's identifier)
+        props = template.get("Resources", {}).get(row.logical_id, {}).get("Properties") or {}
+        row.physical_id = str(props.get(replacement.NAME_PROPERTIES.get(row.type, ""), "") or row.physical_id)
+    return preview
 
 
 def write_reports(preview: Preview, reports_dir: Path) -> tuple[Path, Path]:

@@ -97,3 +97,34 @@ def predict(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Predicted]:
                 p.replacement = "Conditional"
             p.causes = sorted(set(p.causes) | set(causes))
     return out
+
+
+# The property each type takes its custom name from (CloudFormation Template Reference, "Name type": the resource
+# types that support custom names). "If you specify a name, you cannot perform updates that require replacement of
+# this resource": AWS fails such an update ("CloudFormation cannot update a stack when a custom-named resource
+# requires replacing"), whatever --allow-data-loss says.
+NAME_PROPERTIES: dict[str, str] = {
+    "AWS::S3::Bucket": "BucketName", "AWS::Logs::LogGroup": "LogGroupName", "AWS::SNS::Topic": "TopicName",
+    "AWS::CodeCommit::Repository": "RepositoryName", "AWS::SageMaker::ModelPackageGroup": "ModelPackageGroupName",
+    "AWS::IAM::Role": "RoleName", "AWS::IAM::ManagedPolicy": "ManagedPolicyName", "AWS::CodeBuild::Project": "Name",
+    "AWS::CodePipeline::Pipeline": "Name", "AWS::SSM::Parameter": "Name", "AWS::CloudWatch::Dashboard": "DashboardName",
+    "AWS::CloudWatch::Alarm": "AlarmName", "AWS::Events::Rule": "Name", "AWS::KMS::Alias": "AliasName",
+    "AWS::EC2::SecurityGroup": "GroupName", "AWS::Logs::MetricFilter": "FilterName",
+}
+
+
+def named_replacements(old: dict[str, Any], new: dict[str, Any]) -> dict[str, str]:
+    """Logical id -> custom name, for each resource the update would replace while keeping its custom name: the
+    updates AWS refuses. A renamed resource is a replacement AWS allows (the new name is created first)."""
+    old_r: dict[str, Any] = old.get("Resources", {})
+    new_r: dict[str, Any] = new.get("Resources", {})
+    out: dict[str, str] = {}
+    for lid, change in predict(old, new).items():
+        if change.replacement != "True" or lid not in old_r or lid not in new_r:
+            continue
+        prop = NAME_PROPERTIES.get(str(new_r[lid].get("Type")), "")
+        before = (old_r[lid].get("Properties") or {}).get(prop)
+        after = (new_r[lid].get("Properties") or {}).get(prop)
+        if prop and after is not None and after == before:
+            out[lid] = after if isinstance(after, str) else str(after)
+    return out

@@ -34,6 +34,7 @@ ACTIONS: tuple[tuple[str, str], ...] = (
     ("create-prov-template", "create_template"),
     ("render", "render"),
     ("validate-prov-template", "validate_template"),
+    ("check-network", "check_network"),
     ("gate", "gate"),
     ("create-review-report", "review_report"),
     ("forecast", "forecast"),

@@ -10,7 +10,7 @@ from mlprov.config.loader import _read, validate_data
 from mlprov.config.model import Variant
 from mlprov.errors import MlprovError
 from mlprov.paths import find_repo
-from mlprov.render.inventory import COUNT_RANGES, resources
+from mlprov.render.inventory import COUNT_RANGES, MAX_ADDITIONS, resources
 
 TIER_SUMMARY = {
     "starter": "sandbox / proof of concept, default VPC",
@@ -33,6 +33,8 @@ def _variants() -> list[Variant]:
             for sg in ("standalone", "existing"):
                 for vpc in ("direct", "ssm"):
                     out.append(Variant(tier, source, vpc, sg))
+            # network.endpoints: existing: the VPC's own endpoints, none in the stack (docs/networking.md)
+            out += [Variant(tier, source, "direct", sg, endpoints="existing") for sg in ("standalone", "existing")]
     return out
 
 
@@ -41,7 +43,7 @@ def run(args: argparse.Namespace) -> int:
     print("Tiers:")
     for tier, summary in TIER_SUMMARY.items():
         print(f"  {tier:<13} {summary}")
-    print("\nVariants (resources per stack; SPEC range):")
+    print(f"\nVariants (resources per stack; SPEC baseline, which a stack may exceed by {MAX_ADDITIONS}):")
     for v in _variants():
         low, high = COUNT_RANGES[(v.tier, v.source)]
         spec = str(low) if low == high else f"{low}-{high}"

@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import Any
 
-from mlprov.aws import changeset
+from mlprov.aws import changeset, guards
 from mlprov.aws.plan import plan, write_reports
 from mlprov.aws.preview import table
 from mlprov.aws.session import Aws, add_aws_options
@@ -45,6 +45,8 @@ def _review(args: argparse.Namespace) -> int:
     if not preview.no_changes:
         print(f"kept change set {ident.change_set_name} for the merge: {ident.description()}")
     print(f"reports: {md} {js} {record}")
+    guards.will_fail(preview, "deploy")
+    guards.adoptions(aws, prod, preview, template, "deploy")
     return 0
 
 
@@ -60,6 +62,8 @@ def run(args: argparse.Namespace) -> int:
     md, js = write_reports(preview, reports_dir(args))
     print(table(preview))
     print(f"reports: {md} {js}")
+    guards.will_fail(preview, "deploy")  # exit 1: this change set would fail on AWS
+    guards.adoptions(aws, prod, preview, template, "deploy")
     return 0
 
 

@@ -41,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
     print(f"  {'logical id':<40} {'type':<36} {'name':<60} purpose")
     for r in items:
         props = template["Resources"][r.logical_id].get("Properties", {})
-        flag = " [stateful, retained]" if r.stateful else ""
+        flag = (" [stateful, retained]" if r.stateful else "") + (f" [addition: {r.addition}]" if r.addition else "")
         print(f"  {r.logical_id:<40} {r.type:<36} {_physical(props):<60} {r.purpose}{flag}")
     return 0
 

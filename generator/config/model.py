@@ -20,12 +20,22 @@ class Variant:
     vpc_resolution: str | None = None
     sg_mode: str | None = None
     workload: bool = False
+    # networking (enterprise only; see docs/networking.md): endpoints create | existing, egress endpoints | nat
+    endpoints: str | None = None
+    egress: str | None = None
+    ecr_endpoints: bool = False
 
     @property
     def label(self) -> str:
         parts = [self.tier, self.source]
         if self.tier == "enterprise":
             parts += [f"sg={self.sg_mode}", f"vpc={self.vpc_resolution}"]
+            if self.endpoints == "existing":
+                parts.append("endpoints=existing")
+            if self.egress == "nat":
+                parts.append("egress=nat")
+            if self.ecr_endpoints:
+                parts.append("ecr-endpoints")
         if self.workload:
             parts.append("workload")
         return " / ".join(parts)
@@ -64,7 +74,30 @@ class Product:
             vpc_resolution=net.get("vpc_resolution"),
             sg_mode=net.get("security_group_mode"),
             workload=bool(self.config.get("workload")),
+            endpoints=self.endpoints_mode,
+            egress=self.egress_mode,
+            ecr_endpoints=self.ecr_endpoints,
         )
+
+    @property
+    def endpoints_mode(self) -> str | None:
+        """``create`` or ``existing`` (enterprise; None otherwise). A test copy never creates private-DNS
+        endpoints: AWS allows one per service per VPC, and the product it copies owns them (docs/networking.md)."""
+        if self.tier != "enterprise":
+            return None
+        if self.test_suffix:
+            return "existing"
+        return str(self.network.get("endpoints", "create"))
+
+    @property
+    def egress_mode(self) -> str | None:
+        """``endpoints`` or ``nat`` (enterprise; None otherwise)."""
+        return str(self.network.get("egress", "endpoints")) if self.tier == "enterprise" else None
+
+    @property
+    def ecr_endpoints(self) -> bool:
+        """Whether the stack creates the ECR endpoints (only when it creates endpoints at all)."""
+        return self.endpoints_mode == "create" and bool(self.network.get("ecr_endpoints", False))
 
     @property
     def account_id(self) -> str:

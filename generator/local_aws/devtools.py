@@ -30,9 +30,11 @@ class Repository(Spec):
 
     @classmethod
     def create(cls, name: str, props: dict[str, Any], account_id: str, region_name: str) -> Spec:
-        meta = cls._backend(account_id, region_name).create_repository(name, props.get("RepositoryDescription", ""))
+        backend = cls._backend(account_id, region_name)
+        meta = backend.create_repository(name, props.get("RepositoryDescription", ""))
         if props.get("KmsKeyId"):
             meta["kmsKeyId"] = props["KmsKeyId"]
+        backend.repositories[name].tags = {t["Key"]: t["Value"] for t in tag_list(props)}  # read by ListTagsForResource
         return cls._made(meta, props, account_id, region_name)
 
     def update(self, props: dict[str, Any]) -> Spec:
@@ -49,6 +51,7 @@ class Repository(Spec):
             fresh.repository_metadata["creationDate"] = repo.repository_metadata["creationDate"]
             repo = fresh
         repo.repository_metadata["repositoryDescription"] = props.get("RepositoryDescription", "")
+        repo.tags = {t["Key"]: t["Value"] for t in tag_list(props)}
         if props.get("KmsKeyId"):
             repo.repository_metadata["kmsKeyId"] = props["KmsKeyId"]
         backend.repositories[name] = repo

@@ -170,3 +170,19 @@ def modify_in_dependency_order(original: Any) -> Any:
         return diff
 
     return build_resource_diff
+
+
+def codecommit_list_tags(_original: Any) -> Any:
+    """CodeCommit's ListTagsForResource, which moto lacks: the tags CloudFormation gave the repository."""
+
+    def action(self: Any) -> str:
+        arn = str(self._get_param("resourceArn"))
+        backend = self.codecommit_backend
+        repo = next((r for r in backend.repositories.values() if r.repository_metadata.get("Arn") == arn), None)
+        if repo is None:
+            from moto.codecommit.exceptions import RepositoryDoesNotExistException  # noqa: PLC0415
+
+            raise RepositoryDoesNotExistException(arn.rsplit(":", 1)[-1])
+        return json.dumps({"tags": dict(getattr(repo, "tags", {}))})
+
+    return action

@@ -4,8 +4,9 @@
   bucket policy the logging service needs); an ``s3`` source: its bucket, versioned, EventBridge notifications on
   (what ``mlprov forecast`` checks: MLPROV-F006..F008);
 - enterprise, ``vpc_resolution: ssm``: a VPC with two subnets, published under the config's SSM parameter names;
-- enterprise, ``vpc_resolution: direct``: a VPC with two subnets; their ids are returned (moto makes up ids, so a
-  config naming fixed ids must be pointed at these: :func:`point_at`);
+- enterprise, ``vpc_resolution: direct``: the config's own VPC and subnets, under the config's ids
+  (:mod:`mlprov.local_aws.customids`), so the committed example deploys as it is; :func:`point_at` changes nothing
+  for it any more;
 - enterprise, ``security_group_mode: existing``: a security-group provisioner stack exporting a group under the
   config's ``security_group_export`` name.
 
@@ -117,7 +118,15 @@ def seed(product: Product, client: ClientFactory) -> Seeded:
     if product.tier != "enterprise":
         return out
     net = product.network
-    _network(client("ec2", region), out)
+    if net.get("vpc_resolution") == "direct":
+        from mlprov.local_aws.customids import vpc_with_ids  # noqa: PLC0415
+
+        out.vpc_id, out.subnet_ids = str(net["vpc_id"]), [str(s) for s in net["subnet_ids"]]
+        tags = [{"ResourceType": "vpc", "Tags": [{"Key": SEED_TAG, "Value": "direct"}]}]
+        made = vpc_with_ids(client("ec2", region), out.vpc_id, out.subnet_ids, VPC_CIDR, tags)
+        out.created += [f"{what} (the config's own id)" for what in made]
+    else:
+        _network(client("ec2", region), out)
     if net.get("vpc_resolution") == "ssm":
         ssm = client("ssm", region)
         _parameter(ssm, str(net["vpc_id_parameter"]), out.vpc_id, "String", out)

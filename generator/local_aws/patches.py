@@ -28,6 +28,10 @@ Each patch is idempotent, wraps moto's own code (original behaviour first, then 
   and FifoTopic replace it. Other changes (display name, KMS key, tags) are applied in place.
 - S3 notifications: moto stores EventBridgeConfiguration but GetBucketNotificationConfiguration never returns it.
 - delete: moto never deletes a managed policy or a VPC endpoint with its stack; AWS does.
+- CodeCommit tags: moto has no ListTagsForResource for repositories (adoption checks a retained repository's
+  ``mlprov:product`` tag); it answers with the tags CloudFormation gave the repository.
+
+The strict rules (what AWS refuses) are a separate list: :mod:`mlprov.local_aws.strict`.
 """
 
 from __future__ import annotations
@@ -56,6 +60,7 @@ def apply_patches() -> dict[str, str]:
     from moto.cloudformation import models as cfn_models  # noqa: PLC0415
     from moto.cloudformation import parsing  # noqa: PLC0415
     from moto.cloudformation.responses import CloudFormationResponse  # noqa: PLC0415
+    from moto.codecommit.responses import CodeCommitResponse  # noqa: PLC0415
     from moto.ec2.models.security_groups import SecurityGroup  # noqa: PLC0415
     from moto.ec2.models.vpcs import VPCEndPoint  # noqa: PLC0415
     from moto.iam.models import ManagedPolicy, Role  # noqa: PLC0415
@@ -86,6 +91,7 @@ def apply_patches() -> dict[str, str]:
     _once(Topic, "update_from_cloudformation_json", t.topic_update, "update in place, keep subscriptions", classmethod_=True)
     _once(ManagedPolicy, "delete", t.managed_policy_delete, "delete managed policies with their stack")
     _once(VPCEndPoint, "delete", t.vpc_endpoint_delete, "delete VPC endpoints with their stack")
+    _once(CodeCommitResponse, "list_tags_for_resource", e.codecommit_list_tags, "the action moto lacks")
     from moto.s3.responses import S3Response  # noqa: PLC0415
 
     _once(S3Response, "get_bucket_notification", t.s3_notification_eventbridge, "return EventBridgeConfiguration")

@@ -14,6 +14,8 @@ from mlprov.environ import scoped_environ
 from mlprov.errors import UserError
 from mlprov.local_aws.patches import apply_patches
 from mlprov.local_aws.registry import register_models
+from mlprov.local_aws.strict import install as install_strict
+from mlprov.local_aws.strict import set_strict
 
 HOST = "127.0.0.1"
 DUMMY_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
@@ -34,9 +36,13 @@ def _check_free(port: int) -> None:
 class LocalAws:
     """``with LocalAws(port) as aws: aws.endpoint`` — the server runs until the block ends."""
 
-    def __init__(self, port: int = 0, *, request_log: bool = False) -> None:
+    def __init__(self, port: int = 0, *, request_log: bool = False, strict: bool = False, iam: bool = False) -> None:
+        """``strict``: refuse what AWS refuses for our stacks (:mod:`mlprov.local_aws.strict`); ``iam``: also enforce
+        the caller's IAM policies (:mod:`mlprov.local_aws.strict.iam`, opt-in). Both process-wide while it runs."""
         self.port = port
         self.request_log = request_log
+        self.strict = strict
+        self.iam = iam
         self.endpoint = ""
         self._server: Any = None
 
@@ -44,6 +50,8 @@ class LocalAws:
         _check_free(self.port)
         register_models()
         apply_patches()
+        install_strict()
+        set_strict(self.strict)
         from moto.server import ThreadedMotoServer  # noqa: PLC0415
 
         # werkzeug logs every request, and a traceback for each API moto lacks (DetectStackDrift: expected)
@@ -56,12 +64,21 @@ class LocalAws:
         host, port = self._server.get_host_and_port()
         self.port = int(port)
         self.endpoint = f"http://{host}:{port}"
+        if self.iam:
+            from mlprov.local_aws.strict.iam import enforce  # noqa: PLC0415
+
+            enforce(True)
         return self.endpoint
 
     def stop(self) -> None:
         if self._server is not None:
             self._server.stop()
             self._server = None
+            set_strict(False)
+            if self.iam:
+                from mlprov.local_aws.strict.iam import enforce  # noqa: PLC0415
+
+                enforce(False)
 
     def __enter__(self) -> LocalAws:
         self.start()

@@ -159,7 +159,10 @@ def sg_update(original: Any) -> Any:
                region_name: str) -> Any:
         props = dict(cloudformation_json.get("Properties") or {})
         before = getattr(original_resource, "mlprov_properties", None)
-        if before is None or _without_tags(before) != _without_tags(props) or original_resource.name != new_resource_name:
+        # A group without GroupName gets a generated name that differs per call here; on AWS it keeps its name
+        # (GroupName is the only naming property: AWS::EC2::SecurityGroup, CloudFormation Template Reference).
+        renamed = "GroupName" in props and original_resource.name != new_resource_name
+        if before is None or _without_tags(before) != _without_tags(props) or renamed:
             return original(cls, original_resource, new_resource_name, cloudformation_json, account_id, region_name)
         backend, group_id = original_resource.ec2_backend, original_resource.id
         backend.tags[group_id] = {k: v for k, v in backend.tags[group_id].items() if k.startswith("aws:")}

@@ -10,6 +10,7 @@ from functools import cache
 from typing import Any
 
 from mlprov.config.model import Product
+from mlprov.network import plan
 from mlprov.render import inventory
 
 DEFAULT_RETENTION_DAYS = 365
@@ -74,6 +75,8 @@ def _arns(product: Product, artifact_bucket: str) -> dict[str, str]:
         "aws_managed_s3_key": f"arn:{part}:kms:{region}:{acct}:alias/aws/s3",
         "network_interfaces": f"arn:{part}:ec2:{region}:{acct}:network-interface/*",
         "subnets": f"arn:{part}:ec2:{region}:{acct}:subnet/*",
+        "subnet_prefix": f"arn:{part}:ec2:{region}:{acct}:subnet/",
+        "build_security_group_sub": f"arn:{part}:ec2:{region}:{acct}:security-group/${{BuildSecurityGroup.GroupId}}",
         **s3_source,
     }
 
@@ -124,6 +127,8 @@ def build(product: Product) -> dict[str, Any]:
     if product.network:
         metadata["VpcResolution"] = product.network["vpc_resolution"]
         metadata["SecurityGroupMode"] = product.network["security_group_mode"]
+        metadata["Endpoints"] = str(product.endpoints_mode)
+        metadata["Egress"] = str(product.egress_mode)
     if tier != "starter":
         metadata["LogRetentionDays"] = str(retention)
     return {
@@ -144,6 +149,7 @@ def build(product: Product) -> dict[str, Any]:
         "artifact_bucket": artifact_bucket,
         "source": source,
         "net": product.network,
+        "nw": plan.context(product) if tier == "enterprise" else {},
         "retention": retention,
         "tag_items": sorted(product.tags.items()),
         "taggable": taggable,

@@ -17,6 +17,7 @@ class Resource:
     logical_id: str
     type: str
     purpose: str
+    addition: str | None = None  # why a resource beyond SPEC's baseline exists (README marks it)
 
     @property
     def stateful(self) -> bool:
@@ -54,10 +55,6 @@ _ENTERPRISE = (
     _R("KmsKey", "AWS::KMS::Key", "KMS key (rotation on) encrypting every store"),
     _R("KmsKeyAlias", "AWS::KMS::Alias", "KMS key alias"),
     _R("ArtifactsBucketPolicy", "AWS::S3::BucketPolicy", "bucket policy: TLS only, KMS-encrypted uploads only"),
-    _R("SageMakerApiEndpoint", "AWS::EC2::VPCEndpoint", "VPC interface endpoint: SageMaker API"),
-    _R("SageMakerRuntimeEndpoint", "AWS::EC2::VPCEndpoint", "VPC interface endpoint: SageMaker Runtime"),
-    _R("S3Endpoint", "AWS::EC2::VPCEndpoint", "VPC interface endpoint: S3"),
-    _R("StsEndpoint", "AWS::EC2::VPCEndpoint", "VPC interface endpoint: STS"),
     _R("ComplianceLogGroup", "AWS::Logs::LogGroup", "CloudWatch compliance log group (KMS, retention)"),
     _R("AccessDeniedMetricFilter", "AWS::Logs::MetricFilter", "metric filter: AccessDenied in build logs"),
     _R("BuildErrorMetricFilter", "AWS::Logs::MetricFilter", "metric filter: errors in build logs"),
@@ -67,15 +64,41 @@ _ENTERPRISE = (
     _R("PermissionBoundaryPolicy", "AWS::IAM::ManagedPolicy", "IAM permission boundary of every role"),
     _R("KmsKeyArnParameter", "AWS::SSM::Parameter", "SSM output KmsKeyArn"),
     _R("LogGroupNameParameter", "AWS::SSM::Parameter", "SSM output LogGroupName"),
-    _R("VpcEndpointIdSagemakerApiParameter", "AWS::SSM::Parameter", "SSM output VpcEndpointIdSagemakerApi"),
-    _R("VpcEndpointIdSagemakerRuntimeParameter", "AWS::SSM::Parameter", "SSM output VpcEndpointIdSagemakerRuntime"),
-    _R("VpcEndpointIdS3Parameter", "AWS::SSM::Parameter", "SSM output VpcEndpointIdS3"),
-    _R("VpcEndpointIdStsParameter", "AWS::SSM::Parameter", "SSM output VpcEndpointIdSts"),
 )
 _STANDALONE_SG = (
     _R("EndpointSecurityGroup", "AWS::EC2::SecurityGroup", "security group of the VPC endpoints (standalone mode)"),
     _R("SecurityGroupIdParameter", "AWS::SSM::Parameter", "SSM output SecurityGroupId"),
 )
+# Networking (docs/networking.md). The SPEC endpoints exist only with `network.endpoints: create`.
+_SPEC_ENDPOINTS = (
+    _R("SageMakerApiEndpoint", "AWS::EC2::VPCEndpoint", "VPC interface endpoint: SageMaker API (private DNS)"),
+    _R("SageMakerRuntimeEndpoint", "AWS::EC2::VPCEndpoint", "VPC interface endpoint: SageMaker Runtime (private DNS)"),
+    _R("S3Endpoint", "AWS::EC2::VPCEndpoint", "VPC interface endpoint: S3 (private DNS for all resolvers)"),
+    _R("StsEndpoint", "AWS::EC2::VPCEndpoint", "VPC interface endpoint: STS (private DNS)"),
+    _R("VpcEndpointIdSagemakerApiParameter", "AWS::SSM::Parameter", "SSM output VpcEndpointIdSagemakerApi"),
+    _R("VpcEndpointIdSagemakerRuntimeParameter", "AWS::SSM::Parameter", "SSM output VpcEndpointIdSagemakerRuntime"),
+    _R("VpcEndpointIdS3Parameter", "AWS::SSM::Parameter", "SSM output VpcEndpointIdS3"),
+    _R("VpcEndpointIdStsParameter", "AWS::SSM::Parameter", "SSM output VpcEndpointIdSts"),
+)
+_BUILD_SG = _R("BuildSecurityGroup", "AWS::EC2::SecurityGroup", "security group of the CodeBuild projects",
+               addition="builds need their own group: egress HTTPS to the endpoints only, no ingress")
+_INGRESS_ON_EXISTING_SG = _R(
+    "EndpointIngressFromBuilds", "AWS::EC2::SecurityGroupIngress", "HTTPS from the build group into the existing group",
+    addition="existing security-group mode: the provisioner's group must admit the builds; the stack owns only this rule")
+_BUILD_ENDPOINTS = (
+    _R("LogsEndpoint", "AWS::EC2::VPCEndpoint", "VPC interface endpoint: CloudWatch Logs (private DNS)",
+       addition="a VPC build writes its logs through it (egress: endpoints)"),
+    _R("KmsEndpoint", "AWS::EC2::VPCEndpoint", "VPC interface endpoint: KMS (private DNS)",
+       addition="a VPC build decrypts artifacts with the stack key through it (egress: endpoints)"),
+)
+_ECR_ENDPOINTS = (
+    _R("EcrApiEndpoint", "AWS::EC2::VPCEndpoint", "VPC interface endpoint: ECR API (private DNS)",
+       addition="SageMaker jobs in the VPC pull images (network.ecr_endpoints: true)"),
+    _R("EcrDkrEndpoint", "AWS::EC2::VPCEndpoint", "VPC interface endpoint: ECR Docker registry (private DNS)",
+       addition="SageMaker jobs in the VPC pull images (network.ecr_endpoints: true)"),
+)
+# SPEC allows up to this many resources beyond its baseline per stack.
+MAX_ADDITIONS = 6
 
 # SPEC's documented resource counts per (tier, source).
 COUNT_RANGES: dict[tuple[str, str], tuple[int, int]] = {
@@ -99,9 +122,36 @@ def resources(variant: Variant) -> list[Resource]:
         out += _PROFESSIONAL
     if variant.tier == "enterprise":
         out += _ENTERPRISE
-        if variant.sg_mode == "standalone":
-            out += _STANDALONE_SG
+        out += network_resources(variant)
     return out
+
+
+def network_resources(variant: Variant) -> list[Resource]:
+    """The enterprise networking resources of a variant (docs/networking.md)."""
+    create = variant.endpoints in (None, "create")
+    out: list[Resource] = []
+    if create and variant.sg_mode == "standalone":
+        out += _STANDALONE_SG
+    out.append(_BUILD_SG)
+    if variant.sg_mode == "existing":
+        out.append(_INGRESS_ON_EXISTING_SG)
+    if create:
+        out += _SPEC_ENDPOINTS
+        if variant.egress in (None, "endpoints"):
+            out += _BUILD_ENDPOINTS
+            if variant.ecr_endpoints:
+                out += _ECR_ENDPOINTS
+    return out
+
+
+def count_range(variant: Variant) -> tuple[int, int]:
+    """The resource count a variant may have: SPEC's baseline, up to MAX_ADDITIONS more. With
+    ``network.endpoints: existing`` the stack deliberately owns no endpoints (nor their SSM outputs, nor the
+    standalone endpoint group), so its floor drops by what it leaves to the VPC's owner."""
+    low, high = COUNT_RANGES[(variant.tier, variant.source)]
+    if variant.tier == "enterprise" and variant.endpoints == "existing":
+        low -= len(_SPEC_ENDPOINTS) + (len(_STANDALONE_SG) if variant.sg_mode == "standalone" else 0)
+    return low, high + MAX_ADDITIONS
 
 
 def ssm_outputs(variant: Variant) -> list[str]:

@@ -17,6 +17,9 @@ def variants() -> list[Variant]:
         for g in ("standalone", "existing")
         for v in ("direct", "ssm")
     ]
+    # network.endpoints: existing (a second product in a VPC, or a landing zone's endpoints): docs/networking.md
+    out += [Variant("enterprise", s, "direct", g, endpoints="existing") for s in ("codecommit", "s3")
+            for g in ("standalone", "existing")]
     return out
 
 
@@ -31,7 +34,8 @@ def markdown() -> str:
             continue  # same resources as vpc=direct (only where the ids come from differs)
         label = v.label.replace(" / vpc=direct", " (either VPC resolution)")
         lines += ["", f"**{label}** — {len(resources(v))} resources:", ""]
-        lines += [f"- `{r.logical_id}` ({r.type}): {r.purpose}{' — stateful, retained' if r.stateful else ''}" for r in resources(v)]
+        lines += [f"- `{r.logical_id}` ({r.type}): {r.purpose}{' — stateful, retained' if r.stateful else ''}"
+                  f"{f' — **addition**: {r.addition}' if r.addition else ''}" for r in resources(v)]
     lines += ["", END]
     return "\n".join(lines)
 

@@ -30,7 +30,7 @@ def endpoint() -> Iterator[str]:
     for key, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}.items():
         os.environ[key] = value
     os.environ.pop("AWS_PROFILE", None)
-    with LocalAws() as aws:
+    with LocalAws(strict=True) as aws:
         _ENDPOINT.append(aws.endpoint)
         yield aws.endpoint
         _ENDPOINT.clear()

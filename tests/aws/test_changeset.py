@@ -15,7 +15,8 @@ def test_no_changes_set_is_deleted_once() -> None:
     with Stubber(cfn) as stub:
         stub.add_response("create_change_set", {"Id": CS_ARN, "StackId": "sid"},
                           {"StackName": "st", "ChangeSetName": ANY, "ChangeSetType": "UPDATE", "TemplateBody": "{}",
-                           "Capabilities": ANY, "Tags": [], "Description": "created by mlprov"})
+                           "Capabilities": ANY, "Tags": [], "Description": "created by mlprov",
+                           "ImportExistingResources": True})
         stub.add_response("describe_change_set", {
             "ChangeSetName": "mlprov-x", "StackName": "st", "Status": "FAILED", "ExecutionStatus": "UNAVAILABLE",
             "StatusReason": "The submitted information didn't contain changes. Submit different information to create a change set.",

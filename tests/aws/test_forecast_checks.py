@@ -56,26 +56,35 @@ def test_named_resource_outside_the_stack(endpoint: str, scratch: Path, monkeypa
                                           capsys: pytest.CaptureFixture[str]) -> None:
     config = install(scratch, STARTER, {"app_id": "s962"}, as_name=STARTER.replace("s001", "s962"))
     name = "startupco-dev-s962-use1-fraud-detection-ml"
-    client(endpoint, "sagemaker", "us-east-1").create_model_package_group(ModelPackageGroupName=name)
+    # not retained by the template (no adoption): the create fails "already exists"
     client(endpoint, "ssm", "us-east-1").put_parameter(Name=f"/mlprov/{name}/ModelPackageGroupArn", Value="x", Type="String")
+    # retained (DeletionPolicy Retain) but not this product's: the deploy refuses to adopt it
+    client(endpoint, "sagemaker", "us-east-1").create_model_package_group(
+        ModelPackageGroupName=name, Tags=[{"Key": "mlprov:product", "Value": "someone-else"}])
     assert _lines(endpoint, config) == [
         f"MLPROV-F004 blocker: ModelPackageGroup (AWS::SageMaker::ModelPackageGroup): model package group {name} already "
-        f"exists outside stack {name}; the create fails with AlreadyExists (fix: delete it, or keep its data and remove "
-        "it from the way (a resource retained by an earlier deploy of this product is adopted only where the deploy says so))",
+        f"exists outside stack {name} and is not this product's (tagged mlprov:product=someone-else, not {name}): the "
+        "deploy refuses to adopt it (fix: delete or rename it, or change the config's names (organization, app_id, use_case))",
         f"MLPROV-F004 blocker: ModelPackageGroupArnParameter (AWS::SSM::Parameter): SSM parameter /mlprov/{name}/"
         f"ModelPackageGroupArn already exists outside stack {name}; the create fails with AlreadyExists (fix: delete it, "
-        "or keep its data and remove it from the way (a resource retained by an earlier deploy of this product is "
-        "adopted only where the deploy says so))"]
-    # the hook: deploy-product refuses (exit 2) before any change set; forced past it, the create fails as predicted
+        "or rename the product (organization, app_id, use_case))"]
+    # the hook: deploy-product refuses (exit 2) before any change set exists
     assert run_cli(monkeypatch, "deploy-product", str(config), "--force", "--endpoint-url", endpoint) == 2
     err = capsys.readouterr().err.splitlines()
     assert err[-2:] == [f"{config}: forecast: 2 blocker(s): AWS would refuse this deploy",
                         "hint: fix each blocker above (its fix is on its line), then rerun"]
-    cfn = client(endpoint, "cloudformation", "us-east-1")
-    assert [s for s in cfn.list_stacks()["StackSummaries"] if s["StackName"] == name] == []
-    assert run_cli(monkeypatch, "deploy-product", str(config), "--force", "--skip-forecast", "--endpoint-url", endpoint) == 3
-    err = capsys.readouterr().err
-    assert "Model Package Group already exists" in err
+    assert stack_absent(endpoint, name)
+
+
+def test_a_retained_resource_of_this_product_is_adopted_not_blocked(endpoint: str, scratch: Path) -> None:
+    config = install(scratch, STARTER, {"app_id": "s960"}, as_name=STARTER.replace("s001", "s960"))
+    name = "startupco-dev-s960-use1-fraud-detection-ml"
+    client(endpoint, "sagemaker", "us-east-1").create_model_package_group(
+        ModelPackageGroupName=name, Tags=[{"Key": "mlprov:product", "Value": name}])
+    assert _lines(endpoint, config) == []
+    assert (f"MLPROV-F004 info: ModelPackageGroup (AWS::SageMaker::ModelPackageGroup): model package group {name} was "
+            "retained by an earlier deploy of this product: the deploy adopts it with its data (ImportExistingResources)"
+            in _lines(endpoint, config, "info"))
 
 
 def test_existing_private_dns_endpoint_and_hosted_zone(endpoint: str, scratch: Path) -> None:
@@ -104,7 +113,8 @@ def test_vpc_dns_attributes_and_subnets_in_one_zone(endpoint: str, scratch: Path
     config = _enterprise(scratch, endpoint, "b964", {"vpc_id": vpc, "subnet_ids": subnets})
     assert _lines(endpoint, config) == [
         f"MLPROV-F009 blocker: VPC {vpc} (network.vpc_id / network.subnet_ids) has enableDnsHostnames off; the private-DNS "
-        "endpoints (SageMakerApiEndpoint, SageMakerRuntimeEndpoint, StsEndpoint) cannot be created "
+        "endpoints (SageMakerApiEndpoint, SageMakerRuntimeEndpoint, S3Endpoint, StsEndpoint, LogsEndpoint, KmsEndpoint) "
+        "cannot be created "
         f"(fix: aws ec2 modify-vpc-attribute --vpc-id {vpc} --enable-dnshostnames)",
         f"MLPROV-F010 blocker: subnets {subnets[0]}, {subnets[1]} (network.vpc_id / network.subnet_ids) are all in {EU}a; "
         "an interface endpoint takes one subnet per Availability Zone (DuplicateSubnetsInSameZone) "

@@ -43,7 +43,6 @@ def test_review_report_lists_the_forecast_and_blocks_on_a_blocker(endpoint: str,
     assert blocker == ["  - forecast: MLPROV-F004 blocker: SageMakerExecutionRole (AWS::IAM::Role): IAM role "
                        "startupco-dev-s981-use1-fraud-detection-ml-sagemaker already exists outside stack "
                        "startupco-dev-s981-use1-fraud-detection-ml; the create fails with AlreadyExists (fix: delete it, "
-                       "or keep its data and remove it from the way (a resource retained by an earlier deploy of this "
-                       "product is adopted only where the deploy says so))"]
+                       "or rename the product (organization, app_id, use_case))"]
     text = _page(name)
     assert "online: the config, the template and read-only AWS checks" in text and "MLPROV-F001" in text

@@ -38,7 +38,7 @@ def test_cloudformation_replacement_merges_with_prediction_and_flags_data_loss()
     types = {"ModelPackageGroup": "AWS::SageMaker::ModelPackageGroup", "Sub": "AWS::SNS::Subscription"}
     preview = build("p", "s", "UPDATE", changes, predicted=predict(_template("a", "x"), _template("b", "x")), types=types,
                     stateful=STATEFUL)
-    assert preview.counts == {"add": 0, "modify": 0, "replace": 3, "remove": 1}
+    assert preview.counts == {"add": 0, "modify": 0, "replace": 3, "remove": 1, "adopt": 0}
     assert [r.logical_id for r in preview.data_loss] == ["KmsKey", "ModelPackageGroup"]
     assert next(r for r in preview.rows if r.logical_id == "Param").causes == ["Name"]
 

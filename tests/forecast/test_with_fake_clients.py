@@ -69,7 +69,7 @@ def test_a_subnet_in_a_zone_the_service_does_not_serve(tmp_path: Path) -> None:
     everywhere = ["eu-west-1a", "eu-west-1b", "eu-west-1c"]
     ec2 = FakeEc2({sub1: "eu-west-1a", sub2: "eu-west-1c"},
                   {"com.amazonaws.eu-west-1.sagemaker.api": ["eu-west-1a", "eu-west-1b"],
-                   "com.amazonaws.eu-west-1.s3": everywhere, "com.amazonaws.eu-west-1.sts": everywhere})
+                   **{f"com.amazonaws.eu-west-1.{svc}": everywhere for svc in ("s3", "sts", "logs", "kms")}})
     found = service_zones.run(_ctx(tmp_path, FakeAws(ec2=ec2)))
     assert [f.line() for f in found] == [
         "MLPROV-F011 blocker: endpoint service com.amazonaws.eu-west-1.sagemaker.api is not served in the Availability "

@@ -34,6 +34,8 @@ EXPECTED = {
     "MLPROV_SG_NO_OPEN_INGRESS": Severity.CRITICAL,
     "MLPROV_TEMPLATE_TIER": Severity.HIGH,
     "MLPROV_VPC_ENDPOINTS": Severity.HIGH,
+    "MLPROV_VPC_ENDPOINT_PRIVATE_DNS": Severity.HIGH,
+    "MLPROV_VPC_BUILD_NETWORK": Severity.HIGH,
 }
 PACK = load_pack(REPO)
 
@@ -76,7 +78,7 @@ def custom_messages(node: object) -> list[str]:
 # --- the loader over the committed pack --------------------------------------------------------------------------
 
 
-def test_pack_holds_the_eleven_rules_with_header_fields() -> None:
+def test_pack_holds_the_thirteen_rules_with_header_fields() -> None:
     assert {r.id: r.severity for r in PACK} == EXPECTED
     assert [r.path.name for r in PACK] == sorted(p.name for p in (REPO / "rules" / "guard").glob("*.guard"))
     assert rule_files(PACK) == [r.path for r in PACK]
@@ -143,7 +145,9 @@ def test_tier_scoped_rules_have_skip_cases() -> None:
 
 ALL_TIERS = {"MLPROV_IAM_NO_WILDCARD_ACTIONS", "MLPROV_REQUIRED_TAGS", "MLPROV_TEMPLATE_TIER"}
 PROFESSIONAL = ALL_TIERS | {"MLPROV_S3_PUBLIC_ACCESS_BLOCK"}
-ENTERPRISE_RULES = set(EXPECTED) - {"MLPROV_SG_NO_OPEN_INGRESS"}
+ENTERPRISE_RULES = set(EXPECTED)  # every enterprise stack has a security group (its builds' own)
+# network.endpoints: existing (the -wl-blue examples): no endpoints, so the endpoint rules have nothing to hold
+ENDPOINT_RULES = {"MLPROV_VPC_ENDPOINTS", "MLPROV_VPC_ENDPOINT_PRIVATE_DNS"}
 
 
 @pytest.mark.slow
@@ -157,8 +161,10 @@ def test_committed_templates_pass_the_whole_pack_in_one_process() -> None:
         compliant = set(entry["compliant"])
         # the rules really apply where the tier promises them (not vacuously skipped)
         expected = {"starter": ALL_TIERS, "professional": PROFESSIONAL, "enterprise": ENTERPRISE_RULES}[meta["Tier"]]
-        if meta.get("SecurityGroupMode") == "standalone":
-            expected = expected | {"MLPROV_SG_NO_OPEN_INGRESS"}
+        if meta.get("Endpoints") == "existing":
+            expected = expected - ENDPOINT_RULES
+            if meta.get("SecurityGroupMode") == "standalone":  # its only group is the builds', with no ingress
+                expected = expected - {"MLPROV_SG_NO_OPEN_INGRESS"}
         assert compliant == expected, entry["name"]
 
 

@@ -17,7 +17,7 @@ REGION = "eu-west-1"
 def endpoint() -> Iterator[str]:
     os.environ.update(AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing")
     os.environ.pop("AWS_PROFILE", None)
-    with LocalAws() as aws:
+    with LocalAws(strict=True) as aws:
         yield aws.endpoint
 
 
@@ -51,3 +51,12 @@ def physical(cfn: Any, stack: str) -> dict[str, str]:
 
 def outputs(cfn: Any, stack: str) -> dict[str, str]:
     return {o["OutputKey"]: o["OutputValue"] for o in cfn.describe_stacks(StackName=stack)["Stacks"][0].get("Outputs", [])}
+
+
+def failure(cfn: Any, stack: str) -> tuple[str, str]:
+    """The stack's status and the reason of its first failed resource event (the strict endpoint rolls back as AWS
+    does, so a failed resource shows there, not as an error of ExecuteChangeSet)."""
+    status = cfn.describe_stacks(StackName=stack)["Stacks"][0]["StackStatus"]
+    events = reversed(cfn.describe_stack_events(StackName=stack)["StackEvents"])
+    reasons = [e.get("ResourceStatusReason", "") for e in events if str(e["ResourceStatus"]).endswith("_FAILED")]
+    return status, reasons[0] if reasons else ""

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from tests.local_aws.conftest import outputs, physical, role, via_change_set
+from tests.local_aws.conftest import failure, outputs, physical, role, via_change_set
 
 pytestmark = pytest.mark.filterwarnings(r"ignore:Exception\(LocalAwsServiceError\)")
 
@@ -115,29 +115,27 @@ def test_a_pipeline_role_that_does_not_trust_codepipeline_fails_the_execution(aw
     template["Resources"]["Role"] = role("dev2-role", service="codebuild.amazonaws.com")
     statement = template["Resources"]["Role"]["Properties"]["AssumeRolePolicyDocument"]["Statement"][0]
     statement["Principal"]["Service"] = "codebuild.amazonaws.com"
-    with pytest.raises(ClientError) as err:
-        via_change_set(cfn, "devtools-2", template)
-    assert err.value.response["Error"]["Code"] == "InvalidStructureException"
-    assert err.value.response["Error"]["Message"] == (
-        "CodePipeline is not authorized to perform AssumeRole on role arn:aws:iam::123456789012:role/dev2-role")
+    via_change_set(cfn, "devtools-2", template)
+    assert failure(cfn, "devtools-2") == ("ROLLBACK_COMPLETE", "CodePipeline is not authorized to perform AssumeRole on role "
+                                          "arn:aws:iam::123456789012:role/dev2-role (Service: InvalidStructureException)")
 
 
 def test_a_pipeline_needs_two_stages_and_a_repository_name_is_unique(aws: Callable[[str], Any]) -> None:
     cfn, template = aws("cloudformation"), _template("dev3")
     template["Resources"]["Pipeline"]["Properties"]["Stages"].pop()
-    with pytest.raises(ClientError, match=r"Pipeline has only 1 stage\(s\). There should be a minimum of 2 stages in a pipeline"):
-        via_change_set(cfn, "devtools-3", template)
+    via_change_set(cfn, "devtools-3", template)
+    status, reason = failure(cfn, "devtools-3")
+    assert status == "ROLLBACK_COMPLETE"
+    assert reason.startswith("Pipeline has only 1 stage(s). There should be a minimum of 2 stages in a pipeline")
     aws("codecommit").create_repository(repositoryName="dev4-repo")
-    with pytest.raises(ClientError) as err:
-        via_change_set(cfn, "devtools-4", _template("dev4"))
-    assert (err.value.response["Error"]["Code"], err.value.response["Error"]["Message"]) == (
-        "RepositoryNameExistsException", "Repository named dev4-repo already exists")
+    via_change_set(cfn, "devtools-4", _template("dev4"))
+    assert failure(cfn, "devtools-4") == ("ROLLBACK_COMPLETE", "Resource of type 'AWS::CodeCommit::Repository' with identifier "
+                                          "'dev4-repo' already exists. (Service: AlreadyExists)")
 
 
 def test_a_missing_required_property_is_a_validation_error(aws: Callable[[str], Any]) -> None:
     template = _template("dev5")
     del template["Resources"]["Project"]["Properties"]["ServiceRole"]
-    with pytest.raises(ClientError) as err:
-        via_change_set(aws("cloudformation"), "devtools-5", template)
-    assert (err.value.response["Error"]["Code"], err.value.response["Error"]["Message"]) == (
-        "ValidationError", "Properties validation failed: #: required key [ServiceRole] not found")
+    via_change_set(aws("cloudformation"), "devtools-5", template)
+    assert failure(aws("cloudformation"), "devtools-5") == (
+        "ROLLBACK_COMPLETE", "Properties validation failed: #: required key [ServiceRole] not found (Service: ValidationError)")

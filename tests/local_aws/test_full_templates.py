@@ -45,7 +45,7 @@ def test_update_in_place_keeps_every_physical_id(endpoint: str, tmp_path: Path, 
     assert run_cli(monkeypatch, "deploy-product", str(config), "--force", *aws) == 0
     summaries = cfn.list_stack_resources(StackName=STACK)["StackResourceSummaries"]
     before = {r["LogicalResourceId"]: r["PhysicalResourceId"] for r in summaries}
-    assert len(before) == 41 and all(before.values())
+    assert len(before) == 44 and all(before.values())  # SPEC 41 + build group, Logs and KMS endpoints
     outputs = cfn.describe_stacks(StackName=STACK)["Stacks"][0]["Outputs"]
 
     _commit(config, {**data, "owner": "platform@globalbank.example"})

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from tests.local_aws.conftest import outputs, physical, via_change_set
+from tests.local_aws.conftest import failure, outputs, physical, via_change_set
 
 pytestmark = pytest.mark.filterwarnings(r"ignore:Exception\(LocalAwsServiceError\)")
 TAGS = [{"Key": "mlprov:owner", "Value": "a@example.com"}]
@@ -108,15 +108,13 @@ def test_a_metric_filter_needs_its_log_group_and_a_group_name_is_unique(aws: Cal
     cfn = aws("cloudformation")
     template = _template("mon2")
     template["Resources"]["Filter"]["Properties"]["LogGroupName"] = "/no/such/group"
-    with pytest.raises(ClientError) as err:
-        via_change_set(cfn, "monitoring-2", template)
-    assert (err.value.response["Error"]["Code"], err.value.response["Error"]["Message"]) == (
-        "ResourceNotFoundException", "The specified log group does not exist: /no/such/group")
+    via_change_set(cfn, "monitoring-2", template)
+    assert failure(cfn, "monitoring-2") == (
+        "ROLLBACK_COMPLETE", "The specified log group does not exist: /no/such/group (Service: ResourceNotFoundException)")
     aws("sagemaker").create_model_package_group(ModelPackageGroupName="mon3-models")
-    with pytest.raises(ClientError) as err:
-        via_change_set(cfn, "monitoring-3", _template("mon3"))
-    assert err.value.response["Error"]["Message"] == (
-        "Model Package Group already exists: arn:aws:sagemaker:eu-west-1:123456789012:model-package-group/mon3-models")
+    via_change_set(cfn, "monitoring-3", _template("mon3"))
+    assert failure(cfn, "monitoring-3") == ("ROLLBACK_COMPLETE", "Resource of type 'AWS::SageMaker::ModelPackageGroup' with "
+                                            "identifier 'mon3-models' already exists. (Service: AlreadyExists)")
 
 
 def test_a_named_resource_cannot_be_replaced_under_the_same_name(aws: Callable[[str], Any]) -> None:
@@ -124,8 +122,6 @@ def test_a_named_resource_cannot_be_replaced_under_the_same_name(aws: Callable[[
     via_change_set(cfn, "monitoring-4", template)
     edited = copy.deepcopy(template)
     edited["Resources"]["Group"]["Properties"]["ModelPackageGroupDescription"] = "registry v2"  # create-only
-    with pytest.raises(ClientError) as err:
-        via_change_set(cfn, "monitoring-4", edited, "UPDATE")
-    assert err.value.response["Error"]["Message"] == (
-        "CloudFormation cannot update a stack when a custom-named resource requires replacing. Rename mon4-models and update "
-        "the stack again.")
+    via_change_set(cfn, "monitoring-4", edited, "UPDATE")
+    assert failure(cfn, "monitoring-4") == ("UPDATE_ROLLBACK_COMPLETE", "CloudFormation cannot update a stack when a custom-named "
+                                            "resource requires replacing. Rename mon4-models and update the stack again.")

@@ -64,16 +64,21 @@ def test_seeding_satisfies_the_enterprise_preflight_and_is_idempotent(endpoint: 
         clients("cloudformation", "eu-west-1").delete_stack(StackName="local-sg-provisioner-prod")
 
 
-def test_a_direct_config_is_pointed_at_the_seeded_network(endpoint: str, tmp_path: Path) -> None:
+def test_a_direct_config_gets_its_own_vpc_and_subnet_ids(endpoint: str, tmp_path: Path) -> None:
     config = yaml.safe_load((REPO / "products" / f"{DIRECT}.yaml").read_text())
     path = tmp_path / f"{DIRECT}.yaml"
     path.write_text(yaml.safe_dump(config))
     seeded = seed(load_product(path), boto3_clients(endpoint))
-    pointed = point_at(config, seeded)
-    assert pointed["network"]["vpc_id"] == seeded.vpc_id and pointed["network"]["subnet_ids"] == seeded.subnet_ids
-    path.write_text(yaml.safe_dump(pointed))
+    assert (seeded.vpc_id, seeded.subnet_ids) == (config["network"]["vpc_id"], config["network"]["subnet_ids"])
+    assert point_at(config, seeded) == config  # nothing to point any more: the committed ids exist
+    ec2 = boto3_clients(endpoint)("ec2", "eu-west-1")
+    subnets = ec2.describe_subnets(SubnetIds=seeded.subnet_ids)["Subnets"]
+    assert sorted(s["SubnetId"] for s in subnets) == sorted(seeded.subnet_ids)
+    assert len({s["AvailabilityZone"] for s in subnets}) == 2 and {s["VpcId"] for s in subnets} == {seeded.vpc_id}
+    assert ec2.describe_vpc_attribute(VpcId=seeded.vpc_id, Attribute="enableDnsHostnames")["EnableDnsHostnames"]["Value"]
     aws = Aws(Target(region="eu-west-1", endpoint_url=endpoint))
     assert preflight.missing_prerequisites(aws, load_product(path)) == []
+    assert seed(load_product(path), boto3_clients(endpoint)).created == []  # idempotent
     starter = yaml.safe_load((REPO / "products" / f"{STARTER}.yaml").read_text())
     assert point_at(starter, seeded) is starter
 

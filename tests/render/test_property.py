@@ -25,7 +25,8 @@ BASES = [
     REPO / "products" / "globalbank-prod-b003-eu-west-1-demand-forecasting-ml-codecommit-existing-ssm.yaml",
 ]
 # Fields that choose the variant (validated as enums); every other string field is free to vary.
-CONTROL = {("tier",), ("source", "type"), ("network", "vpc_resolution"), ("network", "security_group_mode")}
+CONTROL = {("tier",), ("source", "type"), ("network", "vpc_resolution"), ("network", "security_group_mode"),
+           ("network", "endpoints"), ("network", "egress")}
 
 
 _TMP: list[Path] = []

@@ -21,10 +21,10 @@ def test_enterprise_resources_grouped_by_service_with_security_properties() -> N
     bucket = by_id["ArtifactsBucket"]
     assert (bucket.service, bucket.encryption, bucket.key) == ("S3", "aws:kms", "KmsKey.Arn")
     assert bucket.public_access == "blocked (all 4 settings)"
-    assert bucket.retention == "DeletionPolicy Retain; versioning Enabled" and bucket.stateful
+    assert bucket.retention == "DeletionPolicy RetainExceptOnCreate; versioning Enabled" and bucket.stateful
     assert by_id["KmsKey"].encryption == "customer managed key, rotation on"
-    assert by_id["KmsKey"].retention == "DeletionPolicy Retain; deletion window 30 days"
-    assert by_id["ComplianceLogGroup"].retention == "DeletionPolicy Retain; 731 days"
+    assert by_id["KmsKey"].retention == "DeletionPolicy RetainExceptOnCreate; deletion window 30 days"
+    assert by_id["ComplianceLogGroup"].retention == "DeletionPolicy RetainExceptOnCreate; 731 days"
     assert by_id["CodeBuildRole"].boundary == "Ref PermissionBoundaryPolicy"
     assert by_id["EndpointSecurityGroup"].public_access == "tcp:443-443 from 10.20.0.0/16"
     assert by_id["BuildProject"].public_access == "inside the VPC" and by_id["BuildProject"].key == "KmsKey.Arn"

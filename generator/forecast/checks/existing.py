@@ -3,7 +3,11 @@
 AWS: a resource type's create handler "MUST return FAILED with an AlreadyExists error code" when a resource of
 that name exists (CloudFormation resource handler contract, "Resource type handler contracts", CloudFormation CLI
 User Guide, https://docs.aws.amazon.com/cloudformation-cli/latest/userguide/resource-type-test-contract.html);
-the stack then rolls back. Every resource here has a custom name (docs/ARCHITECTURE.md, Names), so a name left by
+the stack then rolls back. Change sets import a retained resource of this product instead
+(``ImportExistingResources``: "Import AWS resources into a CloudFormation stack automatically", CloudFormation
+User Guide; only resources with a retaining DeletionPolicy, and :mod:`mlprov.aws.guards` requires this product's
+``mlprov:product`` tag): those are reported as info, any other as a blocker. Every resource here has a custom
+name (docs/ARCHITECTURE.md, Names), so a name left by
 an earlier stack (``DeletionPolicy: Retain`` keeps buckets, repositories, log groups and the model registry after a
 delete or a rolled-back first create) or by anyone else blocks the create. Bucket names are global: a 403 on
 HeadBucket means another account owns it ("Bucket names must be unique across all AWS accounts in all the AWS
@@ -130,6 +134,26 @@ def named(ctx: Context) -> list[tuple[str, str, str, dict[str, Any]]]:
     return out
 
 
+RETAINED = {"Retain", "RetainExceptOnCreate"}
+
+
+def _adoption(ctx: Context, lid: str, type_name: str, name: str, what: str) -> Finding:
+    """A retained resource of this product's name: the deploy adopts it (ImportExistingResources) when it carries
+    this product's tag (mlprov.aws.guards refuses any other); else the create fails."""
+    from mlprov.aws.guards import PRODUCT_TAG, TAG_READERS  # noqa: PLC0415
+
+    assert ctx.aws is not None
+    reader = TAG_READERS.get(type_name)
+    owner = reader(ctx.aws, name).get(PRODUCT_TAG) if reader else None
+    if owner == ctx.product.prefix:
+        return finding(CODE, "info", f"{lid} ({type_name}): {what} {name} was retained by an earlier deploy of this "
+                       "product: the deploy adopts it with its data (ImportExistingResources)")
+    why = f"tagged {PRODUCT_TAG}={owner or '(none)'}, not {ctx.product.prefix}" if reader else "its tags cannot be read"
+    return finding(CODE, "blocker", f"{lid} ({type_name}): {what} {name} already exists outside stack "
+                   f"{ctx.product.names.stack} and is not this product's ({why}): the deploy refuses to adopt it",
+                   "delete or rename it, or change the config's names (organization, app_id, use_case)")
+
+
 @REGISTRY.check(CODE, "named resources that already exist", online=True)
 def existing(ctx: Context) -> list[Finding]:
     assert ctx.aws is not None
@@ -138,11 +162,14 @@ def existing(ctx: Context) -> list[Finding]:
         if _in_stack(lid, name, ctx.stack_resources):
             continue
         _prop, what, probe = PROBES[type_name]
-        if probe(ctx.aws, name, props, ctx.product.account_id):
-            found.append(finding(
-                CODE, "blocker",
-                f"{lid} ({type_name}): {what} {name} already exists outside stack {ctx.product.names.stack}; "
-                "the create fails with AlreadyExists",
-                "delete it, or keep its data and remove it from the way (a resource retained by an earlier deploy of "
-                "this product is adopted only where the deploy says so)"))
+        if not probe(ctx.aws, name, props, ctx.product.account_id):
+            continue
+        if ctx.resources[lid].get("DeletionPolicy") in RETAINED:
+            found.append(_adoption(ctx, lid, type_name, name, what))
+            continue
+        found.append(finding(
+            CODE, "blocker",
+            f"{lid} ({type_name}): {what} {name} already exists outside stack {ctx.product.names.stack}; "
+            "the create fails with AlreadyExists",
+            "delete it, or rename the product (organization, app_id, use_case)"))
     return found

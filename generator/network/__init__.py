@@ -1,0 +1,1 @@
+"""Enterprise networking: which endpoints a stack creates, and the offline reachability check."""
