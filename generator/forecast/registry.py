@@ -10,7 +10,7 @@ from mlprov.forecast.model import Check, CheckFn
 
 CODE = re.compile(r"MLPROV-F\d{3}")
 # The check modules, in the order their findings print.
-MODULES = ("account", "size", "servicerole", "existing", "codecommit", "buckets", "vpc", "endpoints")
+MODULES = ("account", "size", "servicerole", "existing", "codecommit", "buckets", "vpc", "endpoints", "vpcendpoints")
 
 
 class DuplicateCheckError(ValueError):

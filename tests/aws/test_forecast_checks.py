@@ -186,3 +186,21 @@ def test_show_changes_runs_the_forecast_first(endpoint: str, scratch: Path, monk
 def stack_absent(endpoint: str, name: str) -> bool:
     cfn = client(endpoint, "cloudformation", "us-east-1")
     return not [s for s in cfn.list_stacks()["StackSummaries"] if s["StackName"] == name and s["StackStatus"] != "DELETE_COMPLETE"]
+
+
+def test_existing_endpoints_mode_needs_the_vpcs_own_endpoints(endpoint: str, scratch: Path) -> None:
+    blue = ENTERPRISE.replace("-ml-codecommit", "-ml-wl-blue-codecommit")
+    net = enterprise_network(endpoint, EU)
+    config = install(scratch, blue, {"app_id": "b970"}, network=net, as_name=blue.replace("b002", "b970"))
+    services = [f"com.amazonaws.{EU}.{s}" for s in ("sagemaker.api", "sagemaker.runtime", "s3", "sts", "logs", "kms")]
+    assert _lines(endpoint, config, "warning")[-1] == (
+        f"MLPROV-F014 warning: VPC {net['vpc_id']} (network.vpc_id / network.subnet_ids) has no private-DNS endpoint for "
+        f"{', '.join(services)}; with network.endpoints: existing the stack creates none, so the builds cannot reach them "
+        "(fix: deploy the sibling that creates the endpoints first, or set network.endpoints: create)")
+    ec2 = client(endpoint, "ec2", EU)
+    for service in services:
+        ec2.create_vpc_endpoint(VpcId=net["vpc_id"], ServiceName=service, VpcEndpointType="Interface",
+                                SubnetIds=net["subnet_ids"], PrivateDnsEnabled=True)
+    assert (f"MLPROV-F014 info: VPC {net['vpc_id']} has a private-DNS endpoint for each of the 6 services the product uses"
+            in _lines(endpoint, config, "info"))
+    assert _lines(endpoint, config) == []
