@@ -3,7 +3,8 @@
 Static checks first (validate, render --check, policy, resources, gates, HTML review report), then the deploy
 lifecycle of one product per tier on the embedded local AWS (dummy credentials, in this process only):
 show-changes -> deploy -> check-drift (clean); for the enterprise product also an out-of-band edit -> check-drift
-(drift found: exit 1 is the expected answer) -> test-deploy and delete of the test stack; then delete-product.
+(drift found: exit 1 is the expected answer) -> test-deploy and delete of the test stack; then delete-product, and a
+redeploy of the starter product that adopts its retained stores. The local AWS is strict (refuses what AWS refuses).
 """
 
 from __future__ import annotations
@@ -77,6 +78,9 @@ def lifecycle_steps(endpoint: str, tamper: Callable[[], None]) -> list[Step | Ca
     test_stack = f"globalbank-prod-b003-euw1-demand-forecasting-ml-{TEST_SUFFIX}"
     out.append(Step("delete the test stack", ["delete-product", enterprise, "--stack-name", test_stack, "--force", *aws]))
     out += [Step(f"delete {name}", ["delete-product", name, "--force", *aws]) for name in (*others, enterprise)]
+    starter = LIFECYCLE[0]  # its retained registry and repositories are adopted, not an "already exists" failure
+    out += [Step(f"redeploy {starter} after its delete (adopts the retained stores)", ["deploy-product", starter, "--force", *aws]),
+            Step(f"delete {starter} again", ["delete-product", starter, "--force", *aws])]
     return out
 
 

@@ -20,7 +20,7 @@ from mlprov.errors import MlprovError
 
 PRODUCTS: dict[str, dict[str, Any] | None] = {  # product -> the pull request's edit of its config (None: untouched)
     "techcorp-prod-a001-us-west-2-customer-churn-ml-codecommit": {"log_retention_days": 731},
-    "startupco-dev-s001-us-east-1-fraud-detection-ml-codecommit": {"description": "Fraud detection, second iteration"},
+    "startupco-dev-s001-us-east-1-fraud-detection-ml-codecommit": {"tags": {"project": "fraud-poc", "stage": "second-iteration"}},
     "techcorp-prod-a002-us-west-2-customer-churn-ml-s3": None,
 }
 PREFACE = """# Example: the sticky pull-request comment
@@ -66,7 +66,7 @@ def produce(source_repo: Path, scratch: Path) -> str:
 def _previews(scratch: Path) -> str:
     from mlprov.local_aws import LocalAws, dummy_credentials  # noqa: PLC0415 - only for this run
 
-    with dummy_credentials(), LocalAws() as aws:
+    with dummy_credentials(), LocalAws(strict=True) as aws:
         ep = ["--endpoint-url", aws.endpoint]
         for name in PRODUCTS:
             _run("deploy-product", name, "--force", *ep)

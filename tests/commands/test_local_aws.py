@@ -60,3 +60,38 @@ def test_serves_until_ctrl_c() -> None:
 def test_a_port_out_of_range_is_a_usage_error(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     assert run_cli(monkeypatch, "local-aws", "--port", "70000") == 2
     assert capsys.readouterr().err.splitlines() == ["--port 70000: not a port number", "hint: give 1-65535, or 0 for any free port"]
+
+
+DIRECT = "globalbank-prod-b002-eu-west-1-demand-forecasting-ml-codecommit-standalone-direct"
+
+
+@pytest.mark.slow
+def test_strict_serves_the_rules_and_seeds_a_direct_configs_own_network() -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    proc = subprocess.Popen([sys.executable, "-m", "mlprov", "local-aws", "--port", "0", "--strict", "--seed", DIRECT], cwd=REPO,
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout is not None
+        lines = []
+        for line in proc.stdout:
+            lines.append(line.rstrip("\n"))
+            if line.startswith("Ctrl-C stops it."):
+                break
+        url = lines[0].split()[3]
+        assert lines[2] == ("strict: refusing what AWS refuses (existing-name, import-existing, named-replacement, private-dns, "
+                            "retain, template-size)")
+        assert f"seeded for {DIRECT}: VPC vpc-0a1b2c3d4e5f67890 (the config's own id)" in lines
+        assert f"seeded for {DIRECT}: subnet subnet-0a1b2c3d4e5f67891 (the config's own id)" in lines
+        import boto3
+        from botocore.exceptions import ClientError
+
+        cfn = boto3.client("cloudformation", endpoint_url=url, region_name="eu-west-1", aws_access_key_id="testing",
+                           aws_secret_access_key="testing")
+        with pytest.raises(ClientError, match="Member must have length less than or equal to 51200"):
+            cfn.validate_template(TemplateBody='{"Resources": {}, "Description": "' + "x" * 51_200 + '"}')
+        proc.send_signal(signal.SIGINT)
+        _rest, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0, err

@@ -35,6 +35,10 @@ def test_update_in_place_keeps_every_physical_id(endpoint: str, tmp_path: Path, 
     config = tmp_path / "products" / f"{COPY}.yaml"
     data = yaml.safe_load((REPO / "products" / f"{NAME}.yaml").read_text())
     data["app_id"] = "b902"
+    # its own VPC too: the committed ids are seeded as they are, and another stack of this process may own that VPC's
+    # private-DNS endpoints already (AWS allows one per service per VPC)
+    data["network"] = {**data["network"], "vpc_id": "vpc-0b902000000000001",
+                       "subnet_ids": ["subnet-0b9020000000000a1", "subnet-0b9020000000000a2"]}
     clients = boto3_clients(endpoint)
     _commit(config, data)
     data = point_at(data, seed(load_product(config), clients))

@@ -139,6 +139,10 @@ def test_private_dns_conflict_fails_a_stack_and_rolls_it_back(aws: Aws) -> None:
     ("AWS::CodeCommit::Repository", "RepositoryName", lambda aws, n: aws("codecommit").create_repository(repositoryName=n)),
     ("AWS::SageMaker::ModelPackageGroup", "ModelPackageGroupName",
      lambda aws, n: aws("sagemaker").create_model_package_group(ModelPackageGroupName=n)),
+    ("AWS::SSM::Parameter", "Name", lambda aws, n: aws("ssm").put_parameter(Name=n, Value="v", Type="String")),
+    ("AWS::CloudWatch::Dashboard", "DashboardName", lambda aws, n: aws("cloudwatch").put_dashboard(
+        DashboardName=n, DashboardBody='{"widgets": []}')),
+    ("AWS::Events::Rule", "Name", lambda aws, n: aws("events").put_rule(Name=n, ScheduleExpression="rate(1 day)")),
 ])
 def test_create_over_an_existing_name_fails_already_exists(aws: Aws, kind: str, prop: str, make: Any) -> None:
     cfn, name, stack = aws("cloudformation"), _name("taken"), _name("over")
@@ -273,3 +277,14 @@ def test_iam_enforcement_refuses_what_the_callers_policy_does_not_allow(endpoint
         assert err.value.response["Error"]["Code"] == "AccessDenied"
         assert f"user/{user} is not authorized to perform: cloudformation:CreateChangeSet" in err.value.response["Error"]["Message"]
     assert aws("cloudformation").describe_stacks()  # enforcement off again: the dummy keys work
+
+
+def test_patching_again_after_the_rules_wraps_nothing_twice(endpoint: str) -> None:
+    from mlprov.local_aws.patches import apply_patches
+    from moto.cloudformation import parsing
+
+    del endpoint  # the server applied patches and rules already
+    before = (parsing.ResourceMap.update, parsing.parse_and_create_resource, parsing.parse_and_update_resource)
+    apply_patches()
+    strict.install()
+    assert (parsing.ResourceMap.update, parsing.parse_and_create_resource, parsing.parse_and_update_resource) == before

@@ -93,7 +93,7 @@ def test_stale_rendering_blocks(repo_copy: Path, monkeypatch: pytest.MonkeyPatch
     _inject(monkeypatch, clean_gate(STARTER))
     config = repo_copy / "products" / f"{STARTER}.yaml"
     data = yaml.safe_load(config.read_text())
-    data["description"] = "changed without rendering"
+    data["owner"] = "changed-without-rendering@example.com"  # a tag: the template changes (the description reaches none)
     config.write_text(yaml.safe_dump(data, sort_keys=False))
     assert run_cli(monkeypatch, "create-review-report", STARTER) == 1
     out = capsys.readouterr().out.splitlines()

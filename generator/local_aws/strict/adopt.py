@@ -53,6 +53,8 @@ def adopt(logical_id: str, resource_json: dict[str, Any], resources_map: Any, fo
 
     props = clean_json(dict(resource_json.get("Properties") or {}), resources_map)
     model = lookup.NAMED[str(resource_json["Type"])].adopt(found, props, account, region)
+    if model is None:
+        return None
     model.cf_resource_type = resource_json["Type"]
     model.logical_resource_id = logical_id
     model.mlprov_imported = True

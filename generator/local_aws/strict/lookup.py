@@ -1,7 +1,7 @@
 """Named resources that exist outside CloudFormation's view, per type: find one by its custom name and wrap it as
 the CloudFormation model moto would have made (for adoption). Used by the ``existing-name`` and ``import-existing``
-rules. Types not listed here are not checked (moto raises its own "already exists" for IAM roles and policies,
-KMS aliases and SSM parameters; KMS keys have no custom name)."""
+rules. Types not listed here are not checked (moto raises its own "already exists" for IAM roles and policies and
+KMS aliases; KMS keys have no custom name)."""
 
 from __future__ import annotations
 
@@ -50,6 +50,36 @@ def _group(name: str, account: str, region: str) -> Any:
     return sagemaker_backends[account][region].model_package_groups.get(name)
 
 
+def _dashboard(name: str, account: str, region: str) -> Any:
+    from moto.cloudwatch.models import cloudwatch_backends  # noqa: PLC0415
+
+    return cloudwatch_backends[account][region].dashboards.get(name)
+
+
+def _alarm(name: str, account: str, region: str) -> Any:
+    from moto.cloudwatch.models import cloudwatch_backends  # noqa: PLC0415
+
+    return cloudwatch_backends[account][region].alarms.get(name)
+
+
+def _parameter(name: str, account: str, region: str) -> Any:
+    from moto.ssm.models import ssm_backends  # noqa: PLC0415
+
+    parameters = ssm_backends[account][region]._parameters
+    return parameters.get(name) or None
+
+
+def _rule(name: str, account: str, region: str) -> Any:
+    from moto.events.models import events_backends  # noqa: PLC0415
+
+    bus = events_backends[account][region].event_buses.get("default")
+    return bus.rules.get(name) if bus is not None else None
+
+
+def _not_adopted(_obj: Any, _props: dict[str, Any], _account: str, _region: str) -> Any:
+    return None  # not stateful in our stacks: a clash is an "already exists" failure, never an import here
+
+
 def _itself(obj: Any, _props: dict[str, Any], _account: str, _region: str) -> Any:
     return obj  # moto's own models are their CloudFormation models
 
@@ -75,6 +105,11 @@ NAMED: dict[str, Named] = {n.type: n for n in (
     Named("AWS::SNS::Topic", "TopicName", _topic, _itself),
     Named("AWS::CodeCommit::Repository", "RepositoryName", _repository, _repository_model),
     Named("AWS::SageMaker::ModelPackageGroup", "ModelPackageGroupName", _group, _group_model),
+    # moto overwrites these silently on a create over an existing name (AWS: AlreadyExists)
+    Named("AWS::CloudWatch::Dashboard", "DashboardName", _dashboard, _not_adopted),
+    Named("AWS::CloudWatch::Alarm", "AlarmName", _alarm, _not_adopted),
+    Named("AWS::SSM::Parameter", "Name", _parameter, _not_adopted),
+    Named("AWS::Events::Rule", "Name", _rule, _not_adopted),
 )}
 
 
