@@ -63,9 +63,8 @@ def test_create_over_an_existing_name(endpoint: str, scratch: Path, monkeypatch:
     assert run_cli(monkeypatch, "deploy-product", str(config), "--force", "--skip-forecast", *aws) == 3
     err = capsys.readouterr().err.splitlines()
     assert err[:2] == [f"deploy of {name} failed: stack is ROLLBACK_COMPLETE",
-                       "  ModelPackageGroupArnParameter (AWS::SSM::Parameter): CREATE_FAILED: The parameter already exists. "
-                       "To overwrite this value, set the overwrite option in the request to true. "
-                       "(Service: ParameterAlreadyExists)"]
+                       f"  ModelPackageGroupArnParameter (AWS::SSM::Parameter): CREATE_FAILED: Resource of type "
+                       f"'AWS::SSM::Parameter' with identifier '{param}' already exists. (Service: AlreadyExists)"]
 
 
 def test_template_over_the_inline_limit(endpoint: str, scratch: Path) -> None:
