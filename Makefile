@@ -43,8 +43,9 @@ render-check:  ## fail when a committed rendering is stale
 validate:  ## validate every product config
 	$(MLPROV) validate-config $(PRODUCTS)
 
-gate:  ## cfn-lint + cfn-guard (our pack + Control Tower) + checkov over every product
+gate:  ## cfn-lint + cfn-guard (our pack + Control Tower) + checkov over every product, then the network reachability proof
 	$(MLPROV) gate $(PRODUCTS)
+	$(MLPROV) check-network $(PRODUCTS)
 
 MYPY := mkdir -p .cache/mypy-src && ln -sfn ../../generator .cache/mypy-src/mlprov && $(BIN)/mypy
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
-from mlprov.aws import changeset, guards, outputs, preflight, stack, stackpolicy
+from mlprov.aws import changeset, guards, imports, outputs, preflight, stack, stackpolicy
 from mlprov.aws.plan import plan, rollback_complete_error, write_reports
 from mlprov.aws.preview import Preview, table
 from mlprov.aws.session import Aws
@@ -79,6 +79,14 @@ def _settle(aws: Aws, product: Product, opts: Options, poller: Poller, out: Text
     return current
 
 
+def _prerequisites(aws: Aws, product: Product, text: str, template: dict[str, Any], opts: Options, *, out: TextIO,
+                   reports_dir: Path) -> None:
+    """Before any change set (the IMPORT one included): the network pre-flight, then the forecast (exit 2 on a blocker)."""
+    preflight.check(aws, product)
+    if not opts.skip_forecast:
+        forecast_gate(aws, product, text, template, out, reports_dir=reports_dir)
+
+
 Planner = Callable[[Aws, Product, str, dict[str, Any], Poller], tuple[changeset.ChangeSet, Preview]]
 
 
@@ -87,10 +95,10 @@ def deploy(aws: Aws, product: Product, text: str, template: dict[str, Any], *, o
     """``planner``: where the change set comes from (default: a new one; ``--reviewed``: the one kept at review)."""
     name = product.names.stack
     poller = Poller(local=aws.target.is_local, timeout=opts.wait_timeout)
-    _settle(aws, product, opts, poller, out)
-    preflight.check(aws, product)
-    if not opts.skip_forecast:
-        forecast_gate(aws, product, text, template, out, reports_dir=reports_dir)
+    current = _settle(aws, product, opts, poller, out)
+    _prerequisites(aws, product, text, template, opts, out=out, reports_dir=reports_dir)
+    if current is None and planner is None:
+        _import_retained(aws, product, template, opts, poller=poller, out=out)
     cs, preview = (planner or plan)(aws, product, text, template, poller)
     md, _js = write_reports(preview, reports_dir)
     print(table(preview), file=out)
@@ -147,6 +155,23 @@ def deploy(aws: Aws, product: Product, text: str, template: dict[str, Any], *, o
         print(line, file=out)
     _verify(aws, product, out)
     return 0
+
+
+def _import_retained(aws: Aws, product: Product, template: dict[str, Any], opts: Options, *, poller: Poller, out: TextIO) -> None:
+    """A new stack whose retained registry or repositories exist: adopt them first (:mod:`mlprov.aws.imports`)."""
+    items = imports.retained(aws, template)
+    if not items:
+        return
+    imports.check_owner(aws, product, items)
+    name = product.names.stack
+    if not opts.force:
+        if opts.confirm is None:
+            raise FindingsError(f"refusing to import {len(items)} retained resource(s) into {name} without confirmation: "
+                                "no terminal to ask on", hint="rerun with --force")
+        if not opts.confirm(f"create {name} by importing {len(items)} retained resource(s) first? [y/N] "):
+            raise FindingsError(f"cancelled: nothing was changed on {name}",
+                                hint="rerun and confirm, or delete the retained resources")
+    imports.run(aws, product, template, items, poller=poller, out=out)
 
 
 def _verify(aws: Aws, product: Product, out: TextIO) -> None:

@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import Any
 
-from mlprov.aws import changeset, guards
+from mlprov.aws import changeset, guards, imports
 from mlprov.aws.plan import plan, write_reports
 from mlprov.aws.preview import table
 from mlprov.aws.session import Aws, add_aws_options
@@ -61,6 +61,9 @@ def run(args: argparse.Namespace) -> int:
     changeset.delete(aws.cfn, cs)
     md, js = write_reports(preview, reports_dir(args))
     print(table(preview))
+    if preview.change_type == "CREATE":  # what deploy-product adopts by an IMPORT change set before this one
+        for line in imports.lines(imports.retained(aws, template)):
+            print(line)
     print(f"reports: {md} {js}")
     guards.will_fail(preview, "deploy")  # exit 1: this change set would fail on AWS
     guards.adoptions(aws, prod, preview, template, "deploy")

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from mlprov.aws.imports import BY_IDENTIFIER
 from mlprov.aws.replacement import NAME_PROPERTIES
 
 from tests.aws.cli_support import run_cli
@@ -78,9 +79,14 @@ def test_delete_then_redeploy_adopts_the_retained_stores_with_their_data(name: s
         kind, physical = before[lid]
         assert after[lid] == (kind, physical), lid  # the same resource, adopted, not a new one
         custom_name = template["Resources"][lid]["Properties"][NAME_PROPERTIES[kind]]
-        assert f"adopts retained {kind} {custom_name} as {lid}" in out.splitlines(), out
-    assert f"{len(stores)} to adopt" in out, out
-    assert f"stack {stack}: CREATE_COMPLETE" in out
+        # registry and repositories (read-only primary ids: no auto-import on AWS) by an IMPORT change set first
+        how = " (IMPORT change set first)" if kind in BY_IDENTIFIER else ""
+        assert f"adopts retained {kind} {custom_name} as {lid}{how}" in out.splitlines(), out
+    imported = [lid for lid in stores if before[lid][0] in BY_IDENTIFIER]
+    assert f"stack {stack}: IMPORT_COMPLETE ({len(imported)} retained resource(s) adopted)" in out
+    auto = len(stores) - len(imported)  # bucket, log group: ImportExistingResources in the change set
+    assert (f"{auto} to adopt" in out) is (auto > 0), out
+    assert f"stack {stack}: UPDATE_COMPLETE" in out
     again = client(endpoint, "sagemaker", region).describe_model_package_group(ModelPackageGroupName=group_arn.rsplit("/", 1)[-1])
     assert again["CreationTime"] == created["CreationTime"]
     if "ArtifactsBucket" in before:

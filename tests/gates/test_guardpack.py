@@ -31,6 +31,7 @@ EXPECTED = {
     "MLPROV_REQUIRED_TAGS": Severity.MEDIUM,
     "MLPROV_S3_PUBLIC_ACCESS_BLOCK": Severity.HIGH,
     "MLPROV_S3_TLS_ONLY": Severity.HIGH,
+    "MLPROV_STATEFUL_RETENTION": Severity.HIGH,
     "MLPROV_SG_NO_OPEN_INGRESS": Severity.CRITICAL,
     "MLPROV_TEMPLATE_TIER": Severity.HIGH,
     "MLPROV_VPC_ENDPOINTS": Severity.HIGH,
@@ -78,7 +79,7 @@ def custom_messages(node: object) -> list[str]:
 # --- the loader over the committed pack --------------------------------------------------------------------------
 
 
-def test_pack_holds_the_thirteen_rules_with_header_fields() -> None:
+def test_pack_holds_the_fourteen_rules_with_header_fields() -> None:
     assert {r.id: r.severity for r in PACK} == EXPECTED
     assert [r.path.name for r in PACK] == sorted(p.name for p in (REPO / "rules" / "guard").glob("*.guard"))
     assert rule_files(PACK) == [r.path for r in PACK]
@@ -143,7 +144,7 @@ def test_tier_scoped_rules_have_skip_cases() -> None:
 
 # --- the committed templates --------------------------------------------------------------------------------------
 
-ALL_TIERS = {"MLPROV_IAM_NO_WILDCARD_ACTIONS", "MLPROV_REQUIRED_TAGS", "MLPROV_TEMPLATE_TIER"}
+ALL_TIERS = {"MLPROV_IAM_NO_WILDCARD_ACTIONS", "MLPROV_REQUIRED_TAGS", "MLPROV_TEMPLATE_TIER", "MLPROV_STATEFUL_RETENTION"}
 PROFESSIONAL = ALL_TIERS | {"MLPROV_S3_PUBLIC_ACCESS_BLOCK"}
 ENTERPRISE_RULES = set(EXPECTED)  # every enterprise stack has a security group (its builds' own)
 # network.endpoints: existing (the -wl-blue examples): no endpoints, so the endpoint rules have nothing to hold
@@ -243,6 +244,10 @@ def _log_group_unencrypted(t: dict[str, Any]) -> None:
     del t["Resources"]["ComplianceLogGroup"]["Properties"]["KmsKeyId"]
 
 
+def _plain_retain(t: dict[str, Any]) -> None:
+    t["Resources"]["ArtifactsBucket"]["DeletionPolicy"] = "Retain"
+
+
 MUTATIONS: dict[str, tuple[Callable[[dict[str, Any]], None], str]] = {
     "bucket-sse-s3": (_unencrypted_bucket, "MLPROV_KMS_ENCRYPTION"),
     "log-group-no-kms": (_log_group_unencrypted, "MLPROV_KMS_ENCRYPTION"),
@@ -258,6 +263,7 @@ MUTATIONS: dict[str, tuple[Callable[[dict[str, Any]], None], str]] = {
     "no-tls-denial": (_no_tls_denial, "MLPROV_S3_TLS_ONLY"),
     "public-policy": (_public_policy_allowed, "MLPROV_S3_PUBLIC_ACCESS_BLOCK"),
     "tier-marker-removed": (_tier_marker_removed, "MLPROV_TEMPLATE_TIER"),
+    "bucket-plain-retain": (_plain_retain, "MLPROV_STATEFUL_RETENTION"),
 }
 
 

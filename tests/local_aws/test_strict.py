@@ -288,3 +288,20 @@ def test_patching_again_after_the_rules_wraps_nothing_twice(endpoint: str) -> No
     apply_patches()
     strict.install()
     assert (parsing.ResourceMap.update, parsing.parse_and_create_resource, parsing.parse_and_update_resource) == before
+
+
+def test_an_import_change_set_adopts_what_auto_import_cannot(aws: Aws) -> None:
+    cfn, name = aws("cloudformation"), _name("registry")
+    arn = aws("sagemaker").create_model_package_group(ModelPackageGroupName=name)["ModelPackageGroupArn"]
+    template = {"Resources": {"G": {"Type": "AWS::SageMaker::ModelPackageGroup", "DeletionPolicy": "RetainExceptOnCreate",
+                                    "Properties": {"ModelPackageGroupName": name}}}}
+    # primary identifier ModelPackageGroupArn is read-only: AWS does not auto-import it
+    described = _execute(cfn, _name("auto"), template, ImportExistingResources=True)
+    assert [c["ResourceChange"]["Action"] for c in described["Changes"]] == ["Add"]
+    stack = _name("imported")
+    to_import = [{"ResourceType": "AWS::SageMaker::ModelPackageGroup", "LogicalResourceId": "G",
+                  "ResourceIdentifier": {"ModelPackageGroupArn": arn}}]
+    described = _execute(cfn, stack, template, kind="IMPORT", ResourcesToImport=to_import)
+    assert [c["ResourceChange"]["Action"] for c in described["Changes"]] == ["Import"]
+    assert _status(cfn, stack) == "IMPORT_COMPLETE"
+    assert [r["PhysicalResourceId"] for r in cfn.list_stack_resources(StackName=stack)["StackResourceSummaries"]] == [arn]

@@ -38,11 +38,11 @@ def test_edges_merge_kinds_and_ignore_parameters_pseudo_and_self() -> None:
 def test_layers_put_every_resource_right_of_what_it_references() -> None:
     g = layout(template(ENTERPRISE))
     nodes = {n.id: n for n in g.nodes}
-    assert len(nodes) == 41 and g.layers == 5
+    assert len(nodes) == 44 and g.layers == 6  # the boundary names the build group, which egresses to the endpoint group
     for e in g.edges:
         assert nodes[e.source].layer > nodes[e.target].layer, e
         assert nodes[e.source].x > nodes[e.target].x
-    assert nodes["KmsKey"].layer == 0 and nodes["BuildProject"].layer == 3 and nodes["BuildPipeline"].layer == g.layers - 1
+    assert nodes["KmsKey"].layer == 0 and nodes["BuildProject"].layer == 4 and nodes["BuildPipeline"].layer == g.layers - 1
     for n in g.nodes:  # every box inside the picture, none overlapping in its column
         assert n.x >= MARGIN and n.x + g.node_w <= g.width - MARGIN + 1
         assert n.y >= MARGIN and n.y + NODE_H <= g.height - MARGIN + 1
