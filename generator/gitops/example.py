@@ -64,9 +64,8 @@ def produce(source_repo: Path, scratch: Path) -> str:
 
 
 def _previews(scratch: Path) -> str:
-    from mlprov.local_aws import LocalAws, dummy_credentials  # noqa: PLC0415 - only for this run
-
     from mlprov.config.loader import load_product  # noqa: PLC0415
+    from mlprov.local_aws import LocalAws, dummy_credentials  # noqa: PLC0415 - only for this run
     from mlprov.local_aws.fixtures import boto3_clients, seed_buckets  # noqa: PLC0415
 
     with dummy_credentials(), LocalAws(strict=True) as aws:
