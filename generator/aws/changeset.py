@@ -6,15 +6,13 @@ reported as :attr:`ChangeSet.no_changes`, not as an error.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 from mlprov.aws.stack import Poller
-from mlprov.errors import AwsError, UserError
+from mlprov.errors import AwsError
 
-INLINE_LIMIT = 51_200
 CAPABILITIES = ["CAPABILITY_NAMED_IAM"]
 _NO_CHANGES = ("didn't contain changes", "No updates are to be performed")
 
@@ -30,16 +28,11 @@ class ChangeSet:
 
 
 def template_body(text: str, template: dict[str, Any]) -> str:
-    """The template to send inline: the text as written, else its compact JSON form when that fits."""
-    if len(text.encode()) <= INLINE_LIMIT:
-        return text
-    compact = json.dumps(template, separators=(",", ":"), sort_keys=False)
-    if len(compact.encode()) <= INLINE_LIMIT:
-        return compact
-    raise UserError(
-        f"template is {len(compact.encode())} bytes even as compact JSON, over CloudFormation's inline limit of {INLINE_LIMIT}",
-        hint="split the product or reduce the generated policies; the 1 MB S3 path is not supported by this version",
-    )
+    """The template as CloudFormation receives it: the text as written, else its compact JSON form (inline when it
+    fits, else through S3: :mod:`mlprov.aws.templatesource`)."""
+    from mlprov.aws.templatesource import choose  # noqa: PLC0415
+
+    return choose(text, template, "000000000000", "us-east-1").body
 
 
 def _is_no_changes(reason: str) -> bool:
@@ -49,8 +42,10 @@ def _is_no_changes(reason: str) -> bool:
 def create(
     cfn: Any, stack_name: str, body: str, tags: dict[str, str], change_type: str, *, poller: Poller,
     name: str | None = None, description: str = "created by mlprov", role_arn: str | None = None,
+    template_url: str | None = None,
 ) -> ChangeSet:
     """Create a change set and wait until it is ready (or has failed). ``name``: default a timestamped one.
+    ``template_url``: the uploaded copy of ``body`` (a template over the inline limit), sent instead of it.
 
     ``role_arn``: the product's CloudFormation service role (``mlprov.deploypath``); CloudFormation then makes
     every resource call with that role's credentials, not the caller's, and keeps it for later stack operations
@@ -65,7 +60,7 @@ def create(
             StackName=stack_name,
             ChangeSetName=name,
             ChangeSetType=change_type,
-            TemplateBody=body,
+            **({"TemplateURL": template_url} if template_url else {"TemplateBody": body}),
             Capabilities=CAPABILITIES,
             Tags=[{"Key": k, "Value": v} for k, v in tags.items()],
             Description=description,

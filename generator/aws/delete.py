@@ -124,7 +124,7 @@ def _delete(aws: Aws, name: str, opts: DeleteOptions, out: TextIO, record: audit
         if opts.confirm is None:
             raise FindingsError(f"refusing to delete {name} without confirmation: no terminal to ask on",
                                 hint="rerun with --force")
-        if not opts.confirm(f"delete stack {name}? [y/N] "):
+        if not opts.confirm(f"delete stack {name} ({aws.where()})? [y/N] "):
             print("cancelled: nothing was deleted", file=out)
             record.outcome = "cancelled"
             return 1

@@ -20,6 +20,7 @@ from mlprov.aws.session import Aws
 from mlprov.aws.stack import Poller
 from mlprov.config.model import Product
 from mlprov.errors import AwsError, FindingsError, MlprovError, UserError
+from mlprov.forecast.runner import gate as forecast_gate
 
 DONE = {"CREATE_COMPLETE", "UPDATE_COMPLETE"}
 
@@ -53,6 +54,7 @@ class Options:
     skip_gate: bool = False
     reviewed: bool = False
     notes: list[str] = field(default_factory=list)  # shown under the preview (e.g. a skipped gate)
+    skip_forecast: bool = False  # --skip-forecast: let AWS itself refuse what the forecast would (tests of the strict endpoint)
 
 
 def exists_error(product: Product) -> UserError:
@@ -99,6 +101,14 @@ def _settle(aws: Aws, product: Product, opts: Options, poller: Poller, out: Text
     return current
 
 
+def _prerequisites(aws: Aws, product: Product, text: str, template: dict[str, Any], opts: Options, *, out: TextIO,
+                   reports_dir: Path) -> None:
+    """Before any change set (the IMPORT one included): the network pre-flight, then the forecast (exit 2 on a blocker)."""
+    preflight.check(aws, product)
+    if not opts.skip_forecast:
+        forecast_gate(aws, product, text, template, out, reports_dir=reports_dir)
+
+
 Planner = Callable[[Aws, Product, str, dict[str, Any], Poller], tuple[changeset.ChangeSet, Preview]]
 
 
@@ -111,7 +121,7 @@ def deploy(aws: Aws, product: Product, text: str, template: dict[str, Any], *, o
     record = audit.start(aws, name, opts)
     try:
         current = _settle(aws, product, opts, poller, out)
-        preflight.check(aws, product)
+        _prerequisites(aws, product, text, template, opts, out=out, reports_dir=reports_dir)
         guard = protect.Protections(name, template, str(product.config["environment"]),
                                     aws.client("cloudformation", optional=True), test_copy=bool(product.test_suffix))
         run = _Run(aws, product, text, template, opts, out, err, reports_dir, planner or plan, poller, guard, record)
@@ -188,7 +198,7 @@ def _run(r: _Run) -> int:
             changeset.delete(aws.cfn, cs)
             raise FindingsError(f"refusing to deploy {name} without confirmation: no terminal to ask on",
                                 hint="review the preview above, then rerun with --force")
-        if not opts.confirm(f"execute this change set on {name}? [y/N] "):
+        if not opts.confirm(f"execute this change set on {name} ({aws.where()})? [y/N] "):
             changeset.delete(aws.cfn, cs)
             print("cancelled: nothing was changed", file=out)
             return 1

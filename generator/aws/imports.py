@@ -23,6 +23,7 @@ from mlprov.aws.replacement import NAME_PROPERTIES
 from mlprov.aws.session import Aws
 from mlprov.aws.stack import Poller
 from mlprov.config.model import Product
+from mlprov.deploypath import product_service_role_arn
 from mlprov.errors import AwsError
 
 RETAINING = ("Retain", "RetainExceptOnCreate")
@@ -121,7 +122,8 @@ def run(aws: Aws, product: Product, template: dict[str, Any], items: list[dict[s
     cs = aws.cfn.create_change_set(
         StackName=name, ChangeSetName=f"mlprov-import-{len(items)}", ChangeSetType="IMPORT", TemplateBody=json.dumps(body),
         Capabilities=CAPABILITIES, Tags=[{"Key": k, "Value": v} for k, v in product.tags.items()],
-        ResourcesToImport=[{k: v for k, v in i.items() if k != "name"} for i in items])
+        ResourcesToImport=[{k: v for k, v in i.items() if k != "name"} for i in items],
+        RoleARN=product_service_role_arn(product))  # as every change set: the deployer may pass only this role
     for _ in poller.intervals():
         desc = aws.cfn.describe_change_set(ChangeSetName=cs["Id"], StackName=name)
         if desc["Status"] == "CREATE_COMPLETE":

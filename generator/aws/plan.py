@@ -9,7 +9,7 @@ from typing import Any
 
 import yaml
 from mlprov.atomic import write_text
-from mlprov.aws import changeset, replacement, stack
+from mlprov.aws import changeset, replacement, stack, templatesource
 from mlprov.aws.changeset import ChangeSet
 from mlprov.aws.preview import Preview, build, markdown
 from mlprov.aws.session import Aws
@@ -53,8 +53,14 @@ def plan(aws: Aws, product: Product, text: str, template: dict[str, Any], poller
     """Create the change set (left unexecuted) and its merged preview."""
     name = product.names.stack
     kind = change_type(stack.describe(aws.cfn, name))
-    cs = changeset.create(aws.cfn, name, changeset.template_body(text, template), product.tags, kind, poller=poller,
-                          name=cs_name, description=description, role_arn=product_service_role_arn(product))
+    source = templatesource.choose(text, template, product.account_id, product.region)
+    url = None
+    if source.kind == "s3":
+        templatesource.upload(aws.client("s3"), source)
+        url = templatesource.url(source, product.region)
+    cs = changeset.create(aws.cfn, name, source.body, product.tags, kind, poller=poller,
+                          name=cs_name, description=description, template_url=url,
+                          role_arn=product_service_role_arn(product))
     return cs, preview_of(aws, product, cs, template)
 
 

@@ -56,6 +56,7 @@ class Aws:
     """Lazily built, cached boto3 clients for one target."""
 
     target: Target
+    caller: str = ""  # "account A, region R, caller ARN" once the account guard (mlprov.aws.identity) has run
     _session: Any = field(default=None, repr=False)
     _clients: dict[str, Any] = field(default_factory=dict, repr=False)
 
@@ -75,6 +76,10 @@ class Aws:
                 kwargs["endpoint_url"] = self.target.endpoint_url
             self._clients[key] = self._session.client(service, **kwargs)
         return self._clients[key]
+
+    def where(self) -> str:
+        """Where the calls go, for prompts: the guard's line, else the region."""
+        return self.caller or f"region {self.target.region}"
 
     @property
     def cfn(self) -> Any:

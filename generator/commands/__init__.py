@@ -38,6 +38,7 @@ ACTIONS: tuple[tuple[str, str], ...] = (
     ("check-network", "check_network"),
     ("gate", "gate"),
     ("create-review-report", "review_report"),
+    ("forecast", "forecast"),
     ("show-changes", "show_changes"),
     ("plan", "plan"),
     ("deploy-product", "deploy_product"),

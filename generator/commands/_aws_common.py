@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from mlprov.aws.session import Aws, connect
 from mlprov.config.model import Product
 from mlprov.errors import UserError
 from mlprov.paths import find_repo, template_path
@@ -34,6 +35,15 @@ def deployable_template(product: Product) -> tuple[str, dict[str, Any]]:
     return text, committed
 
 
+def guarded(args: argparse.Namespace, prod: Product) -> Aws:
+    """The action's clients once the account guard passed (wrong account or region: exit 2 before anything else)."""
+    from mlprov.aws.identity import guard  # noqa: PLC0415
+
+    aws = connect(args, prod)
+    guard(aws, prod)
+    return aws
+
+
 def reports_dir(args: argparse.Namespace) -> Path:
     given: Path | None = getattr(args, "reports_dir", None)
     return given or find_repo().reports_dir
@@ -52,3 +62,8 @@ def terminal_confirm() -> Any:
 
 def add_force(parser: argparse.ArgumentParser, what: str) -> None:
     parser.add_argument("--force", action="store_true", help=f"skip the interactive confirmation ({what})")
+
+
+def add_skip_forecast(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--skip-forecast", action="store_true",
+                        help="do not run `mlprov forecast` first (AWS itself then refuses what it would have predicted)")

@@ -12,9 +12,9 @@ import argparse
 import json
 
 from mlprov.aws.drift import check, markdown, text, write_reports
-from mlprov.aws.session import add_aws_options, connect
+from mlprov.aws.session import add_aws_options
 from mlprov.commands import Command
-from mlprov.commands._aws_common import reports_dir
+from mlprov.commands._aws_common import guarded, reports_dir
 from mlprov.commands._common import product
 from mlprov.errors import ExitCode, UserError
 from mlprov.fleet import tasks
@@ -47,7 +47,7 @@ def _one(args: argparse.Namespace, config: str) -> int:
         from mlprov.aws.delete import check_stack_name  # noqa: PLC0415
 
         check_stack_name(prod, name)
-    report = check(connect(args, prod), prod.name, name, str(prod.config.get("environment", "")))
+    report = check(guarded(args, prod), prod.name, name, str(prod.config.get("environment", "")))
     md, js = write_reports(report, reports_dir(args))
     if args.format == "json":
         print(json.dumps(report.to_json(), indent=2, default=str))

@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from mlprov.atomic import write_text
+from mlprov.aws.templatesource import INLINE_LIMIT, choose
 from mlprov.commands import Command
 from mlprov.commands._common import add_config_argument, product
 from mlprov.paths import template_path
@@ -24,8 +25,9 @@ def run(args: argparse.Namespace) -> int:
     write_text(out, text)
     size = len(text.encode())
     print(f"{out}: {len(template['Resources'])} resources, {size} bytes ({prod.variant.label})")
-    if size > 51_200:
-        print("note: over the 51,200-byte inline limit; deploys upload it to S3 (limit 1 MB)")
+    if size > INLINE_LIMIT:
+        source = choose(text, template, prod.account_id, prod.region)
+        print(f"note: over the 51,200-byte inline limit as written; deploys send it {source.describe()}")
     return 0
 
 

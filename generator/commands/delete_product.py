@@ -7,9 +7,9 @@ import argparse
 import sys
 
 from mlprov.aws.delete import DeleteOptions, check_test_copy, delete
-from mlprov.aws.session import add_aws_options, connect
+from mlprov.aws.session import add_aws_options
 from mlprov.commands import Command
-from mlprov.commands._aws_common import add_force, terminal_confirm
+from mlprov.commands._aws_common import add_force, guarded, terminal_confirm
 from mlprov.commands._common import add_config_argument, product
 
 
@@ -27,7 +27,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     prod = product(args.config)
     name = args.stack_name or prod.names.stack
-    aws = connect(args, prod)
+    aws = guarded(args, prod)
     check_test_copy(aws.cfn, prod, name)
     opts = DeleteOptions(force=args.force, disable_termination_protection=args.disable_termination_protection,
                          confirm=terminal_confirm(), environment=str(prod.config["environment"]), config=str(prod.path))

@@ -7,9 +7,9 @@ import argparse
 import sys
 
 from mlprov.aws.deploy import Options, deploy
-from mlprov.aws.session import add_aws_options, connect
+from mlprov.aws.session import add_aws_options
 from mlprov.commands import Command
-from mlprov.commands._aws_common import add_force, deployable_template, reports_dir, terminal_confirm
+from mlprov.commands._aws_common import add_force, add_skip_forecast, deployable_template, guarded, reports_dir, terminal_confirm
 from mlprov.commands._common import add_config_argument, product
 from mlprov.commands._gate_check import require_clean_gate
 from mlprov.gitops import review
@@ -26,6 +26,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--skip-gate", action="store_true",
                         help="deploy even with open gate findings (logged in the action log and shown in the preview)")
     parser.add_argument("--wait-timeout", type=float, default=3600.0, help="seconds to wait for the stack (default 3600)")
+    add_skip_forecast(parser)
     add_aws_options(parser)
 
 
@@ -35,9 +36,9 @@ def run(args: argparse.Namespace) -> int:
     notes = require_clean_gate(prod, args.skip_gate)
     confirm = _reviewed_ok if args.reviewed else terminal_confirm()
     opts = Options(force=args.force, allow_data_loss=args.allow_data_loss, confirm=confirm, wait_timeout=args.wait_timeout,
-                   skip_gate=args.skip_gate, reviewed=args.reviewed, notes=notes)
+                   skip_gate=args.skip_gate, reviewed=args.reviewed, notes=notes, skip_forecast=args.skip_forecast)
     planner = review.reviewed_planner(reports_dir(args), sys.stdout, review.ci_commit()) if args.reviewed else None
-    return deploy(connect(args, prod), prod, text, template, opts=opts, out=sys.stdout, reports_dir=reports_dir(args),
+    return deploy(guarded(args, prod), prod, text, template, opts=opts, out=sys.stdout, reports_dir=reports_dir(args),
                   planner=planner)
 
 

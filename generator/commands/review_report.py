@@ -19,7 +19,7 @@ from mlprov.commands._common import add_config_argument, product
 from mlprov.errors import ExitCode
 from mlprov.paths import find_repo
 from mlprov.render import renderings
-from mlprov.reports import changes, gate
+from mlprov.reports import changes, forecast, gate
 from mlprov.reports.review import Review, write
 
 
@@ -45,7 +45,9 @@ def run(args: argparse.Namespace) -> int:
     stale = [(_relative(p), why) for p, why in renderings.stale(renderings.expected(prod))]
     preview = changes.fetch(args, prod, text, template)
     log.info("preview: %s", preview.message)
-    review = Review(prod, template, result, note, stale, preview)
+    predicted = forecast.obtain(args, prod, text, template)
+    log.info("forecast: %d finding(s), %d blocker(s) %s", len(predicted.findings), len(predicted.blockers), predicted.note)
+    review = Review(prod, template, result, note, stale, preview, forecast=predicted)
     path = write(review, reports_dir(args))
     verdict = review.verdict
     log.info("verdict %s: %s; report %s", verdict.status, "; ".join(verdict.reasons) or "ready", path)

@@ -9,9 +9,9 @@ import secrets
 import sys
 
 from mlprov.aws.deploy import Options, deploy
-from mlprov.aws.session import add_aws_options, connect
+from mlprov.aws.session import add_aws_options
 from mlprov.commands import Command
-from mlprov.commands._aws_common import deployable_template, reports_dir
+from mlprov.commands._aws_common import add_skip_forecast, deployable_template, guarded, reports_dir
 from mlprov.commands._common import add_config_argument, product
 from mlprov.errors import UserError
 from mlprov.render.engine import render
@@ -24,6 +24,7 @@ def new_suffix() -> str:
 def configure(parser: argparse.ArgumentParser) -> None:
     add_config_argument(parser)
     parser.add_argument("--suffix", help="use this test suffix instead of a random one (t + 6 hex digits)")
+    add_skip_forecast(parser)
     add_aws_options(parser)
 
 
@@ -36,7 +37,8 @@ def run(args: argparse.Namespace) -> int:
     prod = base.for_test(suffix)
     text, template = render(prod)
     remove = f"remove it with: mlprov delete-product {base.path} --stack-name {prod.names.stack} --force"
-    code = deploy(connect(args, prod), prod, text, template, opts=Options(force=True, create_only=True),
+    opts = Options(force=True, create_only=True, skip_forecast=args.skip_forecast)
+    code = deploy(guarded(args, prod), prod, text, template, opts=opts,
                   out=sys.stdout, reports_dir=reports_dir(args))  # its failure hints name the copy (--stack-name)
     print(f"test stack: {prod.names.stack}")
     print(remove)

@@ -7,6 +7,7 @@ task, never shared across threads) and writes that product's reports as the sing
 from __future__ import annotations
 
 import argparse
+import io
 from pathlib import Path
 from typing import Any
 
@@ -17,19 +18,19 @@ from mlprov.aws.driftmodel import DELETED, DRIFTED, NOT_CHECKED, DriftReport
 from mlprov.aws.plan import plan
 from mlprov.aws.plan import write_reports as write_changes
 from mlprov.aws.preview import Preview
-from mlprov.aws.session import connect
 from mlprov.aws.stack import Poller
-from mlprov.commands._aws_common import deployable_template
+from mlprov.commands._aws_common import deployable_template, guarded
 from mlprov.commands._common import product
 from mlprov.errors import ExitCode
 from mlprov.fleet.runner import Outcome
 from mlprov.fleet.summary import Kind
+from mlprov.forecast.runner import gate as forecast_gate
 from mlprov.gitops import review
 
 
 def drift(args: argparse.Namespace, reports: Path, name: str) -> tuple[int, DriftReport]:
     prod = product(name)
-    report = check(connect(args, prod), prod.name, prod.names.stack)
+    report = check(guarded(args, prod), prod.name, prod.names.stack, str(prod.config.get("environment", "")))
     write_drift(report, reports)
     if report.drifted:
         return int(ExitCode.FINDINGS), report
@@ -39,7 +40,9 @@ def drift(args: argparse.Namespace, reports: Path, name: str) -> tuple[int, Drif
 def preview(args: argparse.Namespace, reports: Path, name: str) -> tuple[int, Preview]:
     prod = product(name)
     text, template = deployable_template(prod)  # a stale rendering is refused here as by show-changes
-    aws = connect(args, prod)
+    aws = guarded(args, prod)  # wrong account or region: this product's row says so (exit 2)
+    # the forecast as show-changes runs it (a blocker: this product's row, exit 2); its lines go to forecast.json
+    forecast_gate(aws, prod, text, template, io.StringIO(), reports_dir=reports)
     poller = Poller(local=aws.target.is_local)
     if getattr(args, "review", False):
         cs, result, ident = review.keep(aws, prod, text, template, poller)

@@ -1,6 +1,7 @@
 """The ONE sticky pull-request comment (and the drift issue) built from the reports the actions write.
 
-Inputs: ``<reports>/<product>/changes.json`` (show-changes), ``review.json`` (show-changes --review) and
+Inputs: ``<reports>/<product>/changes.json`` (show-changes), ``review.json`` (show-changes --review),
+``forecast.json`` (the forecast show-changes runs first; blockers listed even when no preview followed) and
 ``drift.json``/``drift.md`` (check-drift). The comment starts with a hidden marker that identifies it, then the
 summary (one row per product, data-loss flags), then per-product details as long as GitHub's 65,536-character
 limit allows; the full detail goes to the job summary ($GITHUB_STEP_SUMMARY) instead.
@@ -77,6 +78,26 @@ def _section(changes: dict[str, Any], review: dict[str, Any] | None) -> str:
     return "\n".join(lines)
 
 
+def _forecast(reports_dir: Path, products: list[str] | None) -> list[str]:
+    """The forecast's blockers and warnings, one line each with its code (nothing when all were clean)."""
+    noted = [d for _f, d in load(reports_dir, "forecast.json", products)
+             if any(f["severity"] != "info" for f in d.get("findings", []))]
+    if not noted:
+        return []
+    blocked = [d for d in noted if d.get("blockers")]
+    out = ["", "### Forecast: what AWS would refuse", ""]
+    if blocked:
+        out += [f"**{len(blocked)} product(s) blocked**: the deploy is refused until each blocker is fixed.", ""]
+    for d in noted:
+        mark = ":no_entry:" if d.get("blockers") else ":warning:"
+        out.append(f"- {mark} `{d['product']}`")
+        for f in d["findings"]:
+            if f["severity"] != "info":
+                fix = f" (fix: {f['fix']})" if f.get("fix") else ""
+                out.append(f"  - `{f['code']}` {f['severity']}: {f['message']}{fix}")
+    return out
+
+
 def plan_comment(reports_dir: Path, products: list[str] | None = None, limit: int = LIMIT, full: bool = False) -> str:
     """The sticky comment body (``full``: every detail, no limit: the job summary)."""
     entries = [(data, _read(folder / "review.json")) for folder, data in load(reports_dir, "changes.json", products)]
@@ -102,6 +123,7 @@ def plan_comment(reports_dir: Path, products: list[str] | None = None, limit: in
     if risky:
         head.append("A change with a DATA-LOSS RISK is refused on merge: back the data up, then deploy it with "
                     "`mlprov deploy-product CONFIG --reviewed --allow-data-loss`.")
+    head += _forecast(reports_dir, products)
     text = "\n".join(head) + "\n"
     sections = [_section(c, r) for c, r in entries if not c["no_changes"]]
     for i, section in enumerate(sections):

@@ -65,11 +65,14 @@ def produce(source_repo: Path, scratch: Path) -> str:
 
 
 def _previews(scratch: Path) -> str:
+    from mlprov.config.loader import load_product  # noqa: PLC0415
     from mlprov.local_aws import LocalAws, dummy_credentials  # noqa: PLC0415 - only for this run
+    from mlprov.local_aws.fixtures import boto3_clients, seed_buckets  # noqa: PLC0415
 
     with dummy_credentials(), LocalAws(strict=True) as aws:
         ep = ["--endpoint-url", aws.endpoint]
-        for name in PRODUCTS:
+        for name in PRODUCTS:  # the buckets a config names but its stack does not create (the forecast checks them)
+            seed_buckets(load_product(scratch / "products" / f"{name}.yaml"), boto3_clients(aws.endpoint))
             _run("deploy-product", name, "--force", *ep)
         changed = [name for name, edit in PRODUCTS.items() if edit]
         for name in changed:

@@ -1,6 +1,8 @@
 """Seed the local endpoint with what a product config references but its stack does not create.
 
-- starter: the existing ``artifact_bucket``; professional/enterprise: the optional ``access_log_bucket``;
+- starter: the existing ``artifact_bucket``; professional/enterprise: the optional ``access_log_bucket`` (with the
+  bucket policy the logging service needs); an ``s3`` source: its bucket, versioned, EventBridge notifications on
+  (what ``mlprov forecast`` checks: MLPROV-F006..F008);
 - enterprise, ``vpc_resolution: ssm``: a VPC with two subnets, published under the config's SSM parameter names;
 - enterprise, ``vpc_resolution: direct``: the config's own VPC and subnets, under the config's ids
   (:mod:`mlprov.local_aws.customids`), so the committed example deploys as it is; :func:`point_at` changes nothing
@@ -52,7 +54,12 @@ def _network(ec2: Any, out: Seeded) -> None:
         return
     tags = [{"ResourceType": "vpc", "Tags": [{"Key": SEED_TAG, "Value": "vpc"}]}]
     out.vpc_id = ec2.create_vpc(CidrBlock=VPC_CIDR, TagSpecifications=tags)["Vpc"]["VpcId"]
-    out.subnet_ids = [ec2.create_subnet(VpcId=out.vpc_id, CidrBlock=f"10.20.{i}.0/24")["Subnet"]["SubnetId"] for i in (1, 2)]
+    # private-DNS interface endpoints need DNS hostnames on (off by default in a new VPC) and one subnet per AZ
+    # (EC2 API Reference, CreateVpcEndpoint, PrivateDnsEnabled; AWS PrivateLink Guide, "Create an interface endpoint")
+    ec2.modify_vpc_attribute(VpcId=out.vpc_id, EnableDnsHostnames={"Value": True})
+    region = ec2.meta.region_name
+    out.subnet_ids = [ec2.create_subnet(VpcId=out.vpc_id, CidrBlock=f"10.20.{i}.0/24", AvailabilityZone=f"{region}{az}")
+                      ["Subnet"]["SubnetId"] for i, az in ((1, "a"), (2, "b"))]
     out.created.append(f"VPC {out.vpc_id} with subnets {', '.join(out.subnet_ids)}")
 
 
@@ -76,12 +83,38 @@ def _sg_provisioner(cfn: Any, export: str, vpc_id: str, out: Seeded) -> None:
     out.created.append(f"stack {stack} exporting {export}")
 
 
-def seed(product: Product, client: ClientFactory) -> Seeded:
-    """Create what ``product`` references in its region (see the module doc)."""
-    region, config, out = product.region, product.config, Seeded()
+def _logging_policy(s3: Any, bucket: str, account_id: str) -> None:
+    """Amazon S3 User Guide, "Permissions for server access log delivery": the logging service principal."""
+    s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps({"Version": "2012-10-17", "Statement": [{
+        "Sid": "S3ServerAccessLogsPolicy", "Effect": "Allow", "Principal": {"Service": "logging.s3.amazonaws.com"},
+        "Action": "s3:PutObject", "Resource": f"arn:aws:s3:::{bucket}/*",
+        "Condition": {"StringEquals": {"aws:SourceAccount": account_id}}}]}))
+
+
+def _source_bucket(s3: Any, bucket: str) -> None:
+    s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+    s3.put_bucket_notification_configuration(Bucket=bucket, NotificationConfiguration={"EventBridgeConfiguration": {}})
+
+
+def seed_buckets(product: Product, client: ClientFactory, out: Seeded | None = None) -> Seeded:
+    """The buckets ``product`` references but does not create, set up as the forecast expects them."""
+    region, config, out = product.region, product.config, out or Seeded()
+    s3 = client("s3", region)
     for key in ("artifact_bucket", "access_log_bucket"):
         if config.get(key):
-            _bucket(client("s3", region), str(config[key]), region, out)
+            _bucket(s3, str(config[key]), region, out)
+    if config.get("access_log_bucket"):
+        _logging_policy(s3, str(config["access_log_bucket"]), product.account_id)
+    source = config.get("source", {})
+    if source.get("type") == "s3":
+        _bucket(s3, str(source["bucket"]), region, out)
+        _source_bucket(s3, str(source["bucket"]))
+    return out
+
+
+def seed(product: Product, client: ClientFactory) -> Seeded:
+    """Create what ``product`` references in its region (see the module doc)."""
+    out, region = seed_buckets(product, client), product.region
     if product.tier != "enterprise":
         return out
     net = product.network

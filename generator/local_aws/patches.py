@@ -28,6 +28,7 @@ Each patch is idempotent, wraps moto's own code (original behaviour first, then 
   both as on AWS now (production stacks are protected by deploy-product).
 - SNS topic: moto deletes and re-creates a topic on every update, losing its subscriptions; on AWS only TopicName
   and FifoTopic replace it. Other changes (display name, KMS key, tags) are applied in place.
+- S3 notifications: moto stores EventBridgeConfiguration but GetBucketNotificationConfiguration never returns it.
 - delete: moto never deletes a managed policy or a VPC endpoint with its stack; AWS does.
 - CodeCommit tags: moto has no ListTagsForResource for repositories (adoption checks a retained repository's
   ``mlprov:product`` tag); it answers with the tags CloudFormation gave the repository.
@@ -94,4 +95,7 @@ def apply_patches() -> dict[str, str]:
     _once(ManagedPolicy, "delete", t.managed_policy_delete, "delete managed policies with their stack")
     _once(VPCEndPoint, "delete", t.vpc_endpoint_delete, "delete VPC endpoints with their stack")
     _once(CodeCommitResponse, "list_tags_for_resource", e.codecommit_list_tags, "the action moto lacks")
+    from moto.s3.responses import S3Response  # noqa: PLC0415
+
+    _once(S3Response, "get_bucket_notification", t.s3_notification_eventbridge, "return EventBridgeConfiguration")
     return dict(PATCHES)

@@ -250,3 +250,26 @@ def role_put_policy(original: Any) -> Any:
         original(self, policy_name, policy_json if isinstance(policy_json, str) else json.dumps(policy_json))
 
     return put_policy
+
+
+def s3_notification_eventbridge(original: Any) -> Any:
+    """GetBucketNotificationConfiguration: moto stores ``EventBridgeConfiguration`` but never returns it; AWS
+    returns ``EventBridgeConfiguration: {}`` once EventBridge is on (Amazon S3 API Reference,
+    GetBucketNotificationConfiguration; the forecast's MLPROV-F008 reads it)."""
+    def get_bucket_notification(self: Any) -> Any:
+        conf = self.backend.get_bucket_notification_configuration(self.bucket_name)
+        if conf is None or getattr(conf, "event_bridge", None) is None:
+            return original(self)
+        serialized = self.serialized
+
+        def with_eventbridge(action_result: Any) -> Any:
+            if isinstance(action_result.result, dict):
+                action_result.result["EventBridgeConfiguration"] = {}
+            return serialized(action_result)
+
+        self.serialized = with_eventbridge
+        try:
+            return original(self)
+        finally:
+            del self.serialized
+    return get_bucket_notification

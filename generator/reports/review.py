@@ -16,6 +16,7 @@ from mlprov.paths import find_repo, product_dir, template_path
 from mlprov.reports import graph, iam, provenance, resources
 from mlprov.reports.changes import PreviewState
 from mlprov.reports.environment import render
+from mlprov.reports.forecast import ForecastState
 from mlprov.reports.verdict import Verdict, decide
 
 _SEVERITY_RANK = {s: i for i, s in enumerate(Severity)}
@@ -33,11 +34,13 @@ class Review:
     stale: list[tuple[str, str]]
     preview: PreviewState
     today: date = field(default_factory=lambda: datetime.now(UTC).date())
+    forecast: ForecastState = field(default_factory=ForecastState)
     generated: datetime = field(default_factory=lambda: datetime.now(UTC))
 
     @property
     def verdict(self) -> Verdict:
-        return decide(self.gate, self.gate_note, self.stale, self.preview, self.today)
+        return decide(self.gate, self.gate_note, self.stale, self.preview, self.today,
+                      forecast_blockers=[f.line() for f in self.forecast.blockers])
 
 
 def _findings(gate: GateResult | None) -> list[Finding]:
@@ -86,6 +89,7 @@ def html(review: Review) -> str:
         in_force=in_force(review.gate, review.product, review.today),
         gate_warnings=list(getattr(review.gate, "warnings", []) or []),
         preview=review.preview,
+        forecast=review.forecast,
         version=__version__,
         generated=review.generated.strftime("%Y-%m-%d %H:%M:%S UTC"),
         provenance=provenance.of(find_repo(review.product.path.parent).root, template_path(review.product.path)),

@@ -54,7 +54,8 @@ def _findings_line(gate: GateResult) -> str:
 
 
 def decide(gate: GateResult | None, gate_note: str, stale: list[tuple[str, str]], preview: PreviewState,
-           today: date) -> Verdict:
+           today: date, *, forecast_blockers: list[str] | None = None) -> Verdict:
+    """``forecast_blockers``: the forecast's blocker lines (mlprov forecast), each a reason AWS would refuse."""
     blocked: list[str] = []
     passed: list[str] = []
     if gate is not None:
@@ -68,6 +69,7 @@ def decide(gate: GateResult | None, gate_note: str, stale: list[tuple[str, str]]
     blocked += [f"stale rendering: {path} ({why}); run `mlprov render`" for path, why in stale]
     if not stale:
         passed.append("committed renderings are up to date")
+    blocked += [f"forecast: {line}" for line in forecast_blockers or []]
     blocked += [f"DATA-LOSS RISK: {line}" for line in preview.data_loss]
     unchecked: list[str] = []
     if preview.status == FAILED:

@@ -14,9 +14,15 @@ import pytest
 import yaml
 from mlprov.config.loader import load_product
 from mlprov.local_aws import LocalAws
+from mlprov.local_aws.fixtures import boto3_clients, seed_buckets
 from mlprov.render.engine import render
 
 REPO = Path(__file__).resolve().parents[2]
+
+
+# The running endpoint: `install` seeds there what a config references outside its stack (its buckets), as an
+# operator has it before a deploy (the forecast refuses a deploy without them, as AWS would fail it).
+_ENDPOINT: list[str] = []
 
 
 @pytest.fixture(scope="session")
@@ -25,7 +31,9 @@ def endpoint() -> Iterator[str]:
         os.environ[key] = value
     os.environ.pop("AWS_PROFILE", None)
     with LocalAws(strict=True) as aws:
+        _ENDPOINT.append(aws.endpoint)
         yield aws.endpoint
+        _ENDPOINT.clear()
 
 
 def client(endpoint: str, service: str, region: str) -> Any:
@@ -43,8 +51,9 @@ def scratch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def install(scratch: Path, name: str, edit: dict[str, Any] | None = None, network: dict[str, Any] | None = None,
-            as_name: str | None = None) -> Path:
-    """Copy products/<name>.yaml into the scratch repo (with edits) and commit its full template."""
+            as_name: str | None = None, seed_buckets_too: bool = True) -> Path:
+    """Copy products/<name>.yaml into the scratch repo (with edits) and commit its full template; on the running
+    endpoint, create the buckets it references (``seed_buckets_too=False``: leave them missing)."""
     data = yaml.safe_load((REPO / "products" / f"{name}.yaml").read_text())
     data.update(edit or {})
     if network:
@@ -52,6 +61,8 @@ def install(scratch: Path, name: str, edit: dict[str, Any] | None = None, networ
     path = scratch / "products" / f"{as_name or name}.yaml"
     path.write_text(yaml.safe_dump(data, sort_keys=False))
     write_template(path)
+    if _ENDPOINT and seed_buckets_too:
+        seed_buckets(load_product(path), boto3_clients(_ENDPOINT[0]))
     return path
 
 
@@ -70,7 +81,9 @@ def write_template(path: Path, mutate: Any = None) -> dict[str, Any]:
 def enterprise_network(endpoint: str, region: str) -> dict[str, Any]:
     ec2 = client(endpoint, "ec2", region)
     vpc = ec2.create_vpc(CidrBlock="10.20.0.0/16")["Vpc"]["VpcId"]
-    subnets = [ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.20.{i}.0/24")["Subnet"]["SubnetId"] for i in (1, 2)]
+    ec2.modify_vpc_attribute(VpcId=vpc, EnableDnsHostnames={"Value": True})  # as a private-DNS endpoint needs
+    subnets = [ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.20.{i}.0/24", AvailabilityZone=f"{region}{az}")["Subnet"]["SubnetId"]
+               for i, az in ((1, "a"), (2, "b"))]
     return {"vpc_id": vpc, "subnet_ids": subnets}
 
 

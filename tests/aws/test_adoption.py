@@ -109,7 +109,15 @@ def test_a_same_named_resource_of_someone_else_is_not_adopted(endpoint: str, scr
     s3 = client(endpoint, "s3", region)
     s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": region})
     s3.put_bucket_tagging(Bucket=bucket, Tagging={"TagSet": [{"Key": "mlprov:product", "Value": "another-product"}]})
-    assert run_cli(monkeypatch, "deploy-product", str(config), "--force", "--endpoint-url", endpoint) == 1
+    # the forecast predicts it before any change set (exit 2) ...
+    assert run_cli(monkeypatch, "deploy-product", str(config), "--force", "--endpoint-url", endpoint) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert err[0] == (f"  MLPROV-F004 blocker: ArtifactsBucket (AWS::S3::Bucket): S3 bucket {bucket} already exists outside "
+                      f"stack {stack} and is not this product's (tagged mlprov:product=another-product, not {stack}): the "
+                      "deploy refuses to adopt it (fix: delete or rename it, or change the config's names (organization, "
+                      "app_id, use_case))")
+    # ... and forced past it, the deploy's own adoption guard refuses the same resource
+    assert run_cli(monkeypatch, "deploy-product", str(config), "--force", "--skip-forecast", "--endpoint-url", endpoint) == 1
     err = capsys.readouterr().err.splitlines()
     assert err == [f"refusing to deploy {stack}: 1 existing resource(s) with this product's names belong to something else",
                    f"  ArtifactsBucket (AWS::S3::Bucket) {bucket}: tagged mlprov:product=another-product, not {stack}",

@@ -50,7 +50,8 @@ def test_change_set_that_fails_to_create(scratch: Path, tmp_path: Path) -> None:
     stub.add_response("describe_stacks", {"Stacks": []})
     stub.add_client_error("describe_stacks", "ValidationError", f"Stack with id {STACK} does not exist")  # protections
     with pytest.raises(AwsError) as err:
-        deploy(aws, product, "{}", {"Resources": {}}, opts=Options(force=True), out=io.StringIO(), reports_dir=tmp_path)
+        deploy(aws, product, "{}", {"Resources": {}}, opts=Options(force=True, skip_forecast=True), out=io.StringIO(),
+               reports_dir=tmp_path)
     assert err.value.lines() == [
         f"stack {STACK}: the change set failed: Template format error: Unresolved resource dependencies [Nope]",
         "hint: run `mlprov validate-prov-template CONFIG` to check the template",
@@ -136,7 +137,7 @@ def test_rollback_complete_is_explained_and_refused_without_force(scratch: Path,
     stub.add_response("describe_stacks", {"Stacks": [{"StackName": STACK, "StackStatus": "ROLLBACK_COMPLETE",
                                                       "CreationTime": "2026-01-01T00:00:00Z"}]})
     with pytest.raises(FindingsError) as err:
-        deploy(aws, product, "{}", {"Resources": {}}, opts=Options(), out=io.StringIO(), reports_dir=tmp_path)
+        deploy(aws, product, "{}", {"Resources": {}}, opts=Options(skip_forecast=True), out=io.StringIO(), reports_dir=tmp_path)
     assert err.value.lines() == [
         f"stack {STACK} is in ROLLBACK_COMPLETE: its first creation failed and was rolled back, so it cannot be updated",
         "hint: see why with `aws cloudformation describe-stack-events`; then `mlprov deploy-product CONFIG --force` "
@@ -158,7 +159,7 @@ def test_rollback_complete_with_force_deletes_then_recreates(scratch: Path, tmp_
     stub.add_client_error("describe_stacks", "ValidationError", f"Stack with id {STACK} does not exist")  # protections
     out = io.StringIO()
     with pytest.raises(AwsError, match="the change set could not be created: stop here"):
-        deploy(aws, product, "{}", {"Resources": {}}, opts=Options(force=True), out=out, reports_dir=tmp_path)
+        deploy(aws, product, "{}", {"Resources": {}}, opts=Options(force=True, skip_forecast=True), out=out, reports_dir=tmp_path)
     assert f"stack {STACK} is in ROLLBACK_COMPLETE: deleting it to create it again (--force)" in out.getvalue()
     stub.assert_no_pending_responses()
 

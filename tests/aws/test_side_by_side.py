@@ -52,7 +52,13 @@ def test_siblings_and_a_test_copy_deploy_side_by_side_in_one_vpc(endpoint: str, 
 
     # forced to create its own endpoints too, the sibling fails as it would on AWS
     rival = _copy(scratch, SIBLING, "b704", endpoints="create")
-    assert run_cli(monkeypatch, "deploy-product", str(rival), "--force", *aws) == 3
+    # the forecast predicts it before any change set (MLPROV-F012, one per service) ...
+    assert run_cli(monkeypatch, "deploy-product", str(rival), "--force", *aws) == 2
+    blockers = [line for line in capsys.readouterr().err.splitlines() if line.startswith("  MLPROV-F012 blocker: ")]
+    assert len(blockers) == len(owned)
+    assert not [s for s in cfn.list_stacks()["StackSummaries"] if s["StackName"] == load_product(rival).names.stack]
+    # ... and forced past it, the strict endpoint fails the same way
+    assert run_cli(monkeypatch, "deploy-product", str(rival), "--force", "--skip-forecast", *aws) == 3
     err = capsys.readouterr().err
     assert "CREATE_FAILED: private-dns-enabled cannot be set because there is already a conflicting DNS domain for" in err
     assert f"in the VPC {vpc} (Service: InvalidParameter)" in err

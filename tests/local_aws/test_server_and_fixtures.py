@@ -87,7 +87,8 @@ def test_a_starter_config_gets_its_artifact_bucket(endpoint: str, aws: Callable[
     product = load_product(REPO / "products" / f"{STARTER}.yaml")
     seeded = seed(product, boto3_clients(endpoint))
     bucket = product.config["artifact_bucket"]
-    assert seeded.created == [f"S3 bucket {bucket}"] and seeded.vpc_id == ""
+    source = product.config["source"]["bucket"]
+    assert seeded.created == [f"S3 bucket {bucket}", f"S3 bucket {source}"] and seeded.vpc_id == ""
     import boto3
 
     boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1").head_bucket(Bucket=bucket)

@@ -1,0 +1,1 @@
+"""The forecast checks, one module per concern (each registers itself in mlprov.forecast.registry)."""
