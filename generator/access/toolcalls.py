@@ -31,6 +31,8 @@ NOT_OPERATIONS = frozenset({"get_paginator", "get_waiter", "can_paginate", "clos
 # GetCallerIdentity needs none (https://docs.aws.amazon.com/STS/latest/APIReference/API_GetCallerIdentity.html).
 OVERRIDES: dict[str, str | None] = {
     "s3:HeadBucket": "s3:ListBucket",
+    "s3:HeadObject": "s3:GetObject",
+    "s3:GetBucketNotificationConfiguration": "s3:GetBucketNotification",
     "s3:GetBucketEncryption": "s3:GetEncryptionConfiguration",
     "s3:GetPublicAccessBlock": "s3:GetBucketPublicAccessBlock",
     "s3:GetBucketPolicyStatus": "s3:GetBucketPolicyStatus",
