@@ -71,6 +71,5 @@ def key(folder: Path) -> bytes:
 
 def cache_dir(root: Path, name: str) -> Path:
     """The folder of one cache (``gate``, ``render``; not created here), refused when git tracks it."""
-    folder = base_dir() / name
-    refuse_tracked(root, folder)
-    return folder
+    refuse_tracked(root, base_dir())  # a tracked file anywhere under the cache root: no cache of it is trusted
+    return base_dir() / name

@@ -56,12 +56,15 @@ def key(config: Path) -> str:
 
 
 def _committed(config: Path) -> dict[str, str] | None:
-    """The hashes of the files a product folder holds now (template and policy parts), None without a template."""
+    """The hashes of the files a product folder holds now (template, access files, any legacy policy file left over),
+    by path within the folder; None without a template."""
+    from mlprov.access.files import ACCESS_DIR, LEGACY  # noqa: PLC0415
+
     folder = product_dir(config)
-    files = [folder / "template.yaml", *sorted(folder.glob("deployer-policy*.json"))]
+    files = [folder / "template.yaml", *sorted((folder / ACCESS_DIR).glob("*.json")), *sorted(folder.glob(LEGACY))]
     if not files[0].is_file():
         return None
-    return {p.name: _sha(p.read_bytes()) for p in files}
+    return {p.relative_to(folder).as_posix(): _sha(p.read_bytes()) for p in files}
 
 
 class RenderCache:
@@ -92,7 +95,8 @@ class RenderCache:
     def record(self, config: Path, renderings: list[Rendering]) -> None:
         if not self.enabled:
             return
-        files = {r.path.name: _sha(r.content.encode("utf-8")) for r in renderings}
+        folder = product_dir(config)
+        files = {r.path.relative_to(folder).as_posix(): _sha(r.content.encode("utf-8")) for r in renderings}
         self.entries[str(config.resolve())] = {"key": key(config), "files": files}
         self.changed = True
 

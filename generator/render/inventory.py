@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from mlprov.config.model import Variant
 
 STATEFUL = frozenset(
-    {"KmsKey", "ArtifactsBucket", "ComplianceLogGroup", "ModelPackageGroup", "ModelBuildRepository", "ModelDeployRepository"}
+    {"KmsKey", "ArtifactsBucket", "ComplianceLogGroup", "BuildLogGroup", "ModelPackageGroup", "ModelBuildRepository",
+     "ModelDeployRepository"}
 )
 
 
@@ -173,11 +174,14 @@ def network_resources(variant: Variant) -> list[Resource]:
 def count_range(variant: Variant) -> tuple[int, int]:
     """The resource count a variant may have: SPEC's baseline, up to MAX_ADDITIONS more. With
     ``network.endpoints: existing`` the stack deliberately owns no endpoints (nor their SSM outputs, nor the
-    standalone endpoint group), so its floor drops by what it leaves to the VPC's owner."""
+    standalone endpoint group), so its floor drops by what it leaves to the VPC's owner. ``network.ecr_endpoints:
+    true`` is the one opt-in past SPEC's envelope: SageMaker jobs in a VPC without NAT pull their images through
+    the two ECR endpoints, so a config that asks for them gets two more (docs/networking.md says so)."""
     low, high = COUNT_RANGES[(variant.tier, variant.source)]
     if variant.tier == "enterprise" and variant.endpoints == "existing":
         low -= len(_SPEC_ENDPOINTS) + (len(_STANDALONE_SG) if variant.sg_mode == "standalone" else 0)
-    return low, high + MAX_ADDITIONS
+    beyond = len(_ECR_ENDPOINTS) if variant.tier == "enterprise" and variant.ecr_endpoints else 0
+    return low, high + MAX_ADDITIONS + beyond
 
 
 def ssm_outputs(variant: Variant) -> list[str]:

@@ -3,15 +3,17 @@ from the inventory, kept in step here."""
 
 from __future__ import annotations
 
+import pytest
 from mlprov.render.readme_table import BEGIN, END, markdown
 
 from tests.conftest import REPO
 
 
-def test_resources_doc_matches_the_inventory() -> None:
-    text = (REPO / "docs" / "resources.md").read_text()
+@pytest.mark.parametrize("doc", ["README.md", "docs/resources.md"])
+def test_resources_doc_matches_the_inventory(doc: str) -> None:
+    text = (REPO / doc).read_text()
     start, end = text.index(BEGIN), text.index(END) + len(END)
-    assert text[start:end] == markdown(), "run: python -m mlprov.render.readme_table and paste into docs/resources.md"
+    assert text[start:end] == markdown(), "run: python -m mlprov.render.readme_table --write"
 
 
 def test_every_addition_is_marked_with_its_reason() -> None:

@@ -4,6 +4,7 @@ parallel renderer (same renderings as a sequential run; a bad config fails as it
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -34,7 +35,7 @@ def counted(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 def test_unchanged_products_are_not_rendered_again(repo_copy: Path, counted: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["render", "--check", "--jobs", "1"]) == 0
     assert len(counted) == 24
-    index = repo_copy / ".cache" / "render" / "index.json"
+    index = Path(os.environ["MLPROV_CACHE_DIR"]) / "render" / "index.json"  # outside the work tree (tests/conftest.py)
     assert len(json.loads(index.read_text())["entries"]) == 24
     counted.clear()
     assert main(["render", "--check", "--jobs", "1"]) == 0
@@ -47,7 +48,7 @@ def test_what_misses_the_cache(repo_copy: Path, counted: list[str], monkeypatch:
     assert main(["render", "--check", "--jobs", "1"]) == 0
     config = repo_copy / "products" / f"{PRO}.yaml"
     # the config's bytes: re-rendered (and found stale)
-    config.write_text(config.read_text().replace("retention team", "retention squad"))
+    config.write_text(config.read_text().replace("cost_center: CC-2040", "cost_center: CC-2041"))
     counted.clear()
     assert main(["render", "--check", "--jobs", "1"]) == 1
     assert counted == [PRO]
@@ -61,10 +62,10 @@ def test_what_misses_the_cache(repo_copy: Path, counted: list[str], monkeypatch:
     assert counted == [PRO]
     template.write_text(template.read_text().replace("# edited\n", ""))
     # a policy part left over, a template deleted
-    (repo_copy / "products" / PRO / "deployer-policy.9.json").write_text("{}\n")
+    (repo_copy / "products" / PRO / "deployer-policy.json").write_text("{}\n")  # the old single-file policy
     assert main(["render", "--check", "--jobs", "1"]) == 1
-    assert "deployer-policy.9.json: no longer rendered (delete it)" in capsys.readouterr().err
-    (repo_copy / "products" / PRO / "deployer-policy.9.json").unlink()
+    assert "deployer-policy.json: no longer rendered (delete it)" in capsys.readouterr().err
+    (repo_copy / "products" / PRO / "deployer-policy.json").unlink()
     # the generator (code, templates or data versions) changed: everything renders again
     monkeypatch.setattr(render_cache, "generator_digest", lambda: "another generator")
     counted.clear()
