@@ -38,7 +38,7 @@ def test_edges_merge_kinds_and_ignore_parameters_pseudo_and_self() -> None:
 def test_layers_put_every_resource_right_of_what_it_references() -> None:
     g = layout(template(ENTERPRISE))
     nodes = {n.id: n for n in g.nodes}
-    assert len(nodes) == 44 and g.layers == 6  # the boundary names the build group, which egresses to the endpoint group
+    assert len(nodes) == 47 and g.layers == 6  # the boundary names the build group, which egresses to the endpoint group
     for e in g.edges:
         assert nodes[e.source].layer > nodes[e.target].layer, e
         assert nodes[e.source].x > nodes[e.target].x

@@ -16,7 +16,7 @@ from tests.reports.support import ENTERPRISE, PROFESSIONAL, REPO, STARTER, templ
 def test_enterprise_resources_grouped_by_service_with_security_properties() -> None:
     groups = grouped(template(ENTERPRISE))
     assert list(groups) == sorted(groups)
-    assert sum(len(rows) for rows in groups.values()) == 44
+    assert sum(len(rows) for rows in groups.values()) == 47  # SPEC 41 + network (3) + MLOps (3) additions
     by_id = {r.logical_id: r for rows in groups.values() for r in rows}
     bucket = by_id["ArtifactsBucket"]
     assert (bucket.service, bucket.encryption, bucket.key) == ("S3", "aws:kms", "KmsKey.Arn")

@@ -116,14 +116,14 @@ def test_resources_iam_deployer_policy_and_graph_sections() -> None:
     text = page.text
     for lid in t["Resources"]:
         assert lid in text
-    assert "44 in 13 services" in text
+    assert "47 in 13 services" in text
     for part in ("deployer.json #1", "cloudformation-service-role.json #4", "drift.json #2"):
         assert part in text
     assert "managed policy BuildManagedPolicy" in text and "Ref PermissionBoundaryPolicy" in text
     g = graph.layout(t)
     nodes = [a for tag, a in page.tags if tag == "g" and a.get("class") == "node"]
     assert [a["data-id"] for a in nodes] == [n.id for n in g.nodes]
-    assert len([a for tag, a in page.tags if tag == "path" and a.get("class", "").startswith("edge ")]) == len(g.edges) == 59
+    assert len([a for tag, a in page.tags if tag == "path" and a.get("class", "").startswith("edge ")]) == len(g.edges) == 62
 
 
 def test_write_puts_the_page_in_the_product_folder(tmp_path: Path) -> None:
