@@ -19,6 +19,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from mlprov.config.regions import partition
+
 NEW_SERVICE = "codeconnections"
 OLD_SERVICE = "codestar-connections"
 
@@ -57,6 +59,12 @@ def problems(config: dict[str, Any]) -> list[str]:
         return []
     conn = parse(str(source["connection_arn"]))
     out: list[str] = []
+    expected = partition(str(config["region"]))
+    if conn.partition != expected:
+        out.append(
+            f"field 'source.connection_arn': the ARN's partition is {conn.partition!r} but region "
+            f"{config['region']} is in {expected!r}; use a connection ARN starting arn:{expected}:"
+        )
     if conn.account_id != str(config["account_id"]):
         out.append(
             f"field 'source.connection_arn': the connection belongs to account {conn.account_id} but the product "
