@@ -46,8 +46,9 @@ class Ctx:
         self.types = {r["Type"] for r in self.resources.values()}
         self.tags = tag_values(product)
         self.all_arns = self.arns.all()
-        # Parameters the product only reads: never a target of a write (the network's SSM parameters).
-        self.read_only_arns = self.parameter_arns()
+        # Parameters the product only reads: never a target of a write (the network's SSM parameters), and the
+        # operator's CodeConnections connection (the forecast reads it: MLPROV-F015; passing it is special()).
+        self.read_only_arns = self.parameter_arns() + ([conn] if (conn := _connection_arn(self)) else [])
 
     def parameter_arns(self) -> list[str]:
         """SSM parameters the product only reads: the template's parameter types, the config's network ones."""
@@ -110,7 +111,7 @@ def _role_arns(ctx: Ctx) -> list[str]:
 
 
 def _connection_arn(ctx: Ctx) -> str | None:
-    source = ctx.product.config["source"]
+    source = ctx.product.config["source"]  # the connection is the operator's, outside the stack
     return str(source["connection_arn"]) if source.get("type") == "connection" else None
 
 

@@ -240,6 +240,10 @@ def tool_requests(product: Product, template: Mapping[str, Any], actions: list[s
                     found = True
                     yield Labeled(f"tool {action} on {key}", Request(
                         action, f"arn:{world.part}:ssm:{world.region}:{world.acct}:parameter{net[key]}"))
+        conn = product.config["source"].get("connection_arn")
+        if action.endswith(":GetConnection") and conn and action.split(":")[0] == conn.split(":")[2]:
+            found = True  # the forecast's MLPROV-F015 reads the connection under its ARN's own prefix
+            yield Labeled(f"tool {action} on the connection", Request(action, conn))
         del found
 
 
