@@ -21,7 +21,7 @@ PRO = "techcorp-prod-a003-us-west-2-customer-churn-ml-connection"
 STARTER_ARN = "arn:aws:codestar-connections:us-east-1:123456789012:connection/5b2a7c1e-3f4d-4e8a-9b6c-0d1e2f3a4b5c"
 PRO_ARN = "arn:aws:codeconnections:us-east-1:123456789012:connection/8c3d9e2f-1a4b-4c5d-8e6f-7a8b9c0d1e2f"
 CONSOLE = ("finish the handshake: Developer Tools console > Settings > Connections, choose the connection, "
-           "'Update pending connection', and authorize AWS in the provider")
+           "'Update a pending connection', and authorize AWS in the provider")
 
 
 def _f015(endpoint: str, config: Path) -> list[str]:
@@ -43,9 +43,9 @@ def test_the_forecast_reads_the_connection_status(endpoint: str, scratch: Path, 
         f"pipelines cannot fetch the source (fix: {CONSOLE})"]
     seed_connection(product, boto3_clients(endpoint), status="ERROR")
     assert _f015(endpoint, config) == [
-        f"MLPROV-F015 blocker: connection {arn} ({provider}) is ERROR, not AVAILABLE (fix: fix or re-create the "
-        "connection in the Developer Tools console, then Developer Tools console > Settings > Connections, choose the "
-        "connection, 'Update pending connection', and authorize AWS in the provider)"]
+        f"MLPROV-F015 blocker: connection {arn} ({provider}) is ERROR, not AVAILABLE (fix: AWS retries an ERROR "
+        "connection by itself; if it stays so, check the provider's app installation in the Developer Tools console > "
+        "Settings > Connections, or re-create the connection)"]
     client(endpoint, arn.split(":")[2], "eu-west-1").delete_connection(ConnectionArn=arn)  # global: any region
     assert _f015(endpoint, config) == [
         f"MLPROV-F015 blocker: connection {arn} does not exist (fix: create it (Developer Tools console > Settings > "

@@ -19,7 +19,7 @@ from mlprov.forecast.registry import REGISTRY
 CODE = "MLPROV-F015"
 UNANSWERED = {"InternalFailure", "InternalError", "InternalServerError", "NotImplemented", "ServiceUnavailable"}
 CONSOLE = ("finish the handshake: Developer Tools console > Settings > Connections, choose the connection, "
-           "'Update pending connection', and authorize AWS in the provider")
+           "'Update a pending connection', and authorize AWS in the provider")
 
 
 def _arns(ctx: Context) -> list[str]:
@@ -67,8 +67,11 @@ def _one(ctx: Context, arn: str) -> Finding:
     if status == "PENDING":
         return finding(CODE, "blocker", f"connection {arn} ({provider}) is PENDING: its handshake was never finished, "
                        "so the pipelines cannot fetch the source", CONSOLE)
+    # "A connection that has an error state is retried automatically. It cannot be used until it is available."
+    # ("Workflow to create or update connections", https://docs.aws.amazon.com/dtconsole/latest/userguide/welcome-connections-workflow.html)
     return finding(CODE, "blocker", f"connection {arn} ({provider}) is {status or 'in no known state'}, not AVAILABLE",
-                   f"fix or re-create the connection in the Developer Tools console, then {CONSOLE.split(': ', 1)[1]}")
+                   "AWS retries an ERROR connection by itself; if it stays so, check the provider's app installation "
+                   "in the Developer Tools console > Settings > Connections, or re-create the connection")
 
 
 @REGISTRY.check(CODE, "CodeConnections connection available", online=True)
