@@ -1,5 +1,5 @@
 """source.type: connection on the strict local endpoint: the forecast's MLPROV-F015 both ways (AVAILABLE: info;
-PENDING, ERROR, missing: blockers with the fix) and a deploy of the starter and professional connection examples
+PENDING, ERROR, missing: blockers with the fix) and a deploy of the connection example of each tier
 reaching CREATE_COMPLETE, with V2 pipelines whose source is the connection and no CodeCommit repository."""
 
 from __future__ import annotations
@@ -14,10 +14,11 @@ from mlprov.local_aws.fixtures import boto3_clients, seed_connection
 from mlprov.render.engine import render
 
 from tests.aws.cli_support import run_cli
-from tests.aws.conftest import client, install
+from tests.aws.conftest import client, enterprise_network, install
 
 STARTER = "startupco-dev-s003-us-east-1-fraud-detection-ml-connection"
 PRO = "techcorp-prod-a003-us-west-2-customer-churn-ml-connection"
+ENTERPRISE = "globalbank-prod-b010-eu-west-1-demand-forecasting-ml-connection-standalone-direct"
 STARTER_ARN = "arn:aws:codestar-connections:us-east-1:123456789012:connection/5b2a7c1e-3f4d-4e8a-9b6c-0d1e2f3a4b5c"
 PRO_ARN = "arn:aws:codeconnections:us-east-1:123456789012:connection/8c3d9e2f-1a4b-4c5d-8e6f-7a8b9c0d1e2f"
 CONSOLE = ("finish the handshake: Developer Tools console > Settings > Connections, choose the connection, "
@@ -65,11 +66,13 @@ def test_a_pending_connection_stops_the_deploy_before_any_change_set(endpoint: s
 
 @pytest.mark.slow
 @pytest.mark.parametrize(("name", "app", "region"), [(STARTER, ("s003", "s903"), "us-east-1"),
-                                                     (PRO, ("a003", "a903"), "us-west-2")])
+                                                     (PRO, ("a003", "a903"), "us-west-2"),
+                                                     (ENTERPRISE, ("b010", "b910"), "eu-west-1")])
 def test_a_connection_example_deploys(endpoint: str, scratch: Path, monkeypatch: pytest.MonkeyPatch,
                                       capsys: pytest.CaptureFixture[str], name: str, app: tuple[str, str],
                                       region: str) -> None:
-    config = install(scratch, name, {"app_id": app[1]}, as_name=name.replace(*app))
+    network = enterprise_network(endpoint, region) if name == ENTERPRISE else None
+    config = install(scratch, name, {"app_id": app[1]}, network=network, as_name=name.replace(*app))
     product = load_product(config)
     stack = product.names.stack
     assert run_cli(monkeypatch, "deploy-product", str(config), "--force", "--endpoint-url", endpoint) == 0
