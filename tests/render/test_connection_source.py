@@ -104,3 +104,18 @@ def test_the_inventory_lists_exactly_the_rendered_resources(path: Path) -> None:
     low, high = inventory.count_range(product.variant)
     assert low <= len(resources) <= high
     assert "BuildTriggerRule" not in resources and "ModelBuildRepository" not in resources
+
+
+def test_list_products_and_show_product_name_the_connection_variants(capsys: pytest.CaptureFixture[str]) -> None:
+    from mlprov.cli import main
+
+    assert main(["list-products"]) == 0
+    out = capsys.readouterr().out
+    assert "  starter / connection                                12  (10 + 2)" in out
+    assert "  professional / connection                           21  (15 + 6)" in out
+    assert "  enterprise / connection / sg=standalone / vpc=direct  43  (35-37 + 6)" in out
+    assert "  enterprise / connection / sg=existing / vpc=direct  42  (35-37 + 7)" in out
+    assert main(["show-product", str(CONNECTED[-1])]) == 0
+    out = capsys.readouterr().out
+    assert "variant: professional / connection" in out and "DeployTriggerRule" in out
+    assert "ModelBuildRepository" not in out and "BuildTriggerRule" not in out
