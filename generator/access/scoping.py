@@ -18,6 +18,7 @@ from typing import Any
 from mlprov.access import iamref
 from mlprov.access.arns import ProductArns, product_arns, tag_values
 from mlprov.access.grants import Grants, PolicyError
+from mlprov.config import connection
 from mlprov.config.model import Product
 from mlprov.deploypath import PRODUCT_TAG
 
@@ -45,8 +46,9 @@ class Ctx:
         self.types = {r["Type"] for r in self.resources.values()}
         self.tags = tag_values(product)
         self.all_arns = self.arns.all()
-        # Parameters the product only reads: never a target of a write (the network's SSM parameters).
-        self.read_only_arns = self.parameter_arns()
+        # Parameters the product only reads: never a target of a write (the network's SSM parameters), and the
+        # operator's CodeConnections connection (the forecast reads it: MLPROV-F015; passing it is special()).
+        self.read_only_arns = self.parameter_arns() + ([conn] if (conn := _connection_arn(self)) else [])
 
     def parameter_arns(self) -> list[str]:
         """SSM parameters the product only reads: the template's parameter types, the config's network ones."""
@@ -108,8 +110,19 @@ def _role_arns(ctx: Ctx) -> list[str]:
     return sorted({a for lid in ctx.of_type("AWS::IAM::Role") for a in ctx.arns.of(lid)})
 
 
+def _connection_arn(ctx: Ctx) -> str | None:
+    source = ctx.product.config["source"]  # the connection is the operator's, outside the stack
+    return str(source["connection_arn"]) if source.get("type") == "connection" else None
+
+
 def special(ctx: Ctx, grants: Grants, action: str) -> bool:
     """IAM actions whose grant carries a condition; True when handled here."""
+    if action.endswith(":PassConnection") and (conn := _connection_arn(ctx)):
+        # The registry names codestar-connections:PassConnection; IAM wants the prefix of the connection's own ARN
+        # ("Connections rename - Summary of changes", https://docs.aws.amazon.com/dtconsole/latest/userguide/rename.html),
+        # granted on exactly the configured connection (not the product's: the operator owns it).
+        grants.add([connection.parse(conn).pass_action], [conn], sid="PassOnlyTheConfiguredConnection")
+        return True
     if action == "iam:PassRole":
         grants.add([action], _role_arns(ctx), {"StringEquals": {"iam:PassedToService": _trusted_services(ctx)}},
                    sid="PassOnlyTheProductsRolesToTheirServices")

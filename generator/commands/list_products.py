@@ -35,6 +35,11 @@ def _variants() -> list[Variant]:
                     out.append(Variant(tier, source, vpc, sg))
             # network.endpoints: existing: the VPC's own endpoints, none in the stack (docs/networking.md)
             out += [Variant(tier, source, "direct", sg, endpoints="existing") for sg in ("standalone", "existing")]
+        # source.type: connection (docs/sources.md): not in SPEC's table; one line per tier, and per sg mode
+        if tier == "enterprise":
+            out += [Variant(tier, "connection", "direct", sg) for sg in ("standalone", "existing")]
+        else:
+            out.append(Variant(tier, "connection"))
     return out
 
 

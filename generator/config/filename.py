@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-SOURCES = ("codecommit", "s3")
+SOURCES = ("codecommit", "s3", "connection")
 SG_MODES = ("standalone", "existing")
 VPC_RESOLUTIONS = ("direct", "ssm")
 _REGION = re.compile(
@@ -68,7 +68,7 @@ def parse(path: Path) -> FileTokens:
         sg_mode, vpc, rest = rest[-2], rest[-1], rest[:-2]
     if not rest or rest[-1] not in SOURCES:
         raise FileNameError(
-            f"the file name must end with the source ({' or '.join(SOURCES)}), followed for enterprise by "
+            f"the file name must end with the source ({', '.join(SOURCES)}), followed for enterprise by "
             f"the security-group mode ({'|'.join(SG_MODES)}) and the VPC resolution ({'|'.join(VPC_RESOLUTIONS)})"
         )
     source, rest = rest[-1], rest[:-1]

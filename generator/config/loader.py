@@ -10,7 +10,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from mlprov.config import filename
+from mlprov.config import connection, filename
 from mlprov.config.messages import describe
 from mlprov.config.model import Product
 from mlprov.config.tierschema import TIERS, schema, validator
@@ -44,6 +44,10 @@ def _fixes() -> dict[str, str]:
                     out.setdefault(f"{name}.{sub}", h)
     for sub in ("bucket", "build_key", "deploy_key"):
         out.setdefault(f"source.{sub}", str(common["source_s3"]["properties"][sub]["description"]))
+    for sub in ("connection_arn", "build_repository", "deploy_repository"):
+        node = common["source_connection"]["properties"][sub]
+        target = common[node["$ref"].rsplit("/", 1)[-1]]
+        out.setdefault(f"source.{sub}", f"{str(node['description']).rstrip('.')}; {target['x-fix']}")
     return out
 
 
@@ -97,6 +101,7 @@ def validate_data(path: Path, data: Any) -> list[str]:
         return problems
     if not problems:
         problems.extend(filename.mismatches(tokens, data))
+        problems.extend(connection.problems(data))
     region_checked = not any(p.startswith("field 'region'") for p in problems) and isinstance(data.get("region"), str)
     if region_checked and (region_problem := images.region_problem(str(data["region"]))):
         problems.append(region_problem)

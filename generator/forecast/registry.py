@@ -10,7 +10,8 @@ from mlprov.forecast.model import Check, CheckFn
 
 CODE = re.compile(r"MLPROV-F\d{3}")
 # The check modules, in the order their findings print.
-MODULES = ("account", "size", "servicerole", "existing", "codecommit", "buckets", "vpc", "endpoints", "vpcendpoints")
+MODULES = ("account", "size", "servicerole", "existing", "codecommit", "connection", "buckets", "vpc", "endpoints",
+           "vpcendpoints")
 
 
 class DuplicateCheckError(ValueError):

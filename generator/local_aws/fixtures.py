@@ -2,7 +2,8 @@
 
 - starter: the existing ``artifact_bucket``; professional/enterprise: the optional ``access_log_bucket`` (with the
   bucket policy the logging service needs); an ``s3`` source: its bucket, versioned, EventBridge notifications on
-  (what ``mlprov forecast`` checks: MLPROV-F006..F008);
+  (what ``mlprov forecast`` checks: MLPROV-F006..F008); a ``connection`` source: its connection, AVAILABLE
+  (MLPROV-F015);
 - enterprise, ``vpc_resolution: ssm``: a VPC with two subnets, published under the config's SSM parameter names;
 - enterprise, ``vpc_resolution: direct``: the config's own VPC and subnets, under the config's ids
   (:mod:`mlprov.local_aws.customids`), so the committed example deploys as it is; :func:`point_at` changes nothing
@@ -15,6 +16,7 @@ Idempotent per region: what exists already is reused. Clients come from ``client
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from collections.abc import Callable
@@ -109,6 +111,25 @@ def seed_buckets(product: Product, client: ClientFactory, out: Seeded | None = N
     if source.get("type") == "s3":
         _bucket(s3, str(source["bucket"]), region, out)
         _source_bucket(s3, str(source["bucket"]))
+    if source.get("type") == "connection":
+        seed_connection(product, client, out=out)
+    return out
+
+
+def seed_connection(product: Product, client: ClientFactory, status: str = "AVAILABLE", out: Seeded | None = None) -> Seeded:
+    """The config's CodeConnections connection, under its own ARN, in ``status`` (local-only tags: the handshake a
+    real connection needs happens in the provider's console; :mod:`mlprov.local_aws.connections`)."""
+    from mlprov.local_aws.connections import FIXTURE_ARN, FIXTURE_STATUS  # noqa: PLC0415
+
+    out = out or Seeded()
+    arn = str(product.config["source"]["connection_arn"])
+    service = arn.split(":")[2]
+    api = client(service, product.region)
+    with contextlib.suppress(api.exceptions.ResourceNotFoundException):
+        api.delete_connection(ConnectionArn=arn)
+    api.create_connection(ProviderType="GitHub", ConnectionName=f"{product.prefix}"[:32],
+                          Tags=[{"Key": FIXTURE_ARN, "Value": arn}, {"Key": FIXTURE_STATUS, "Value": status}])
+    out.created.append(f"CodeConnections connection {arn} ({status})")
     return out
 
 

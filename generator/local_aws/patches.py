@@ -32,6 +32,8 @@ Each patch is idempotent, wraps moto's own code (original behaviour first, then 
 - delete: moto never deletes a managed policy or a VPC endpoint with its stack; AWS does.
 - CodeCommit tags: moto has no ListTagsForResource for repositories (adoption checks a retained repository's
   ``mlprov:product`` tag); it answers with the tags CloudFormation gave the repository.
+- CodeConnections: moto has no such service; :mod:`mlprov.local_aws.connections` answers GetConnection,
+  ListConnections, CreateConnection and DeleteConnection (both service names) in front of moto's dispatcher.
 
 The strict rules (what AWS refuses) are a separate list: :mod:`mlprov.local_aws.strict`.
 """
@@ -98,4 +100,8 @@ def apply_patches() -> dict[str, str]:
     from moto.s3.responses import S3Response  # noqa: PLC0415
 
     _once(S3Response, "get_bucket_notification", t.s3_notification_eventbridge, "return EventBridgeConfiguration")
+    from mlprov.local_aws.connections import wrap_dispatcher  # noqa: PLC0415
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication  # noqa: PLC0415
+
+    _once(DomainDispatcherApplication, "__call__", wrap_dispatcher, "CodeConnections, which moto lacks (connections.py)")
     return dict(PATCHES)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
+from mlprov.config import connection
 from mlprov.config.model import Product
 from mlprov.network import plan
 from mlprov.render import images, inventory, roles, triggers
@@ -43,7 +44,9 @@ def taggable(resource_type: str) -> bool:
 def _arns(product: Product, artifact_bucket: str) -> dict[str, str]:
     n, part, region, acct = product.names, product.partition, product.region, product.account_id
     source = product.config["source"]
-    s3_source = {}
+    s3_source: dict[str, str] = {}
+    if source["type"] == "connection":
+        s3_source = {"connection": str(source["connection_arn"])}
     if source["type"] == "s3":
         s3_source = {
             "source_bucket": f"arn:{part}:s3:::{source['bucket']}",
@@ -162,12 +165,16 @@ def build(product: Product) -> dict[str, Any]:
     ctx: dict[str, Any] = {
         "roles": _roles(product, arn),
         "trigger_rules": triggers.rules(product),
+        "git_triggers": triggers.git_triggers(product),
+        "connection_actions": (connection.parse(str(source["connection_arn"])).use_actions
+                               if product.source == "connection" else []),
         "image_uri": images.sklearn_image_uri(product.region, product.partition),
         "p": {
             "tier": tier,
             "starter": tier == "starter",
             "enterprise": tier == "enterprise",
             "codecommit": product.source == "codecommit",
+            "connection": product.source == "connection",
             "region": product.region,
             "account_id": product.account_id,
             "prefix": product.prefix,

@@ -56,6 +56,15 @@ _TRIGGERS_PRO = (
     _R("BuildTriggerRule", "AWS::Events::Rule", "EventBridge rule that starts the build pipeline"),
     _TRIGGERS[2],
 )
+# A connection source (SPEC has no column for it; docs/resources.md): the pushes start the pipelines by their V2
+# triggers, so the only rule left is the deploy pipeline's model-approval rule. Baseline: the S3 variant's
+# resources less SPEC's "EventBridge rule" (BuildTriggerRule); EventsRole and DeployTriggerRule are additions.
+_TRIGGERS_CONNECTION = (
+    _R("EventsRole", "AWS::IAM::Role", "IAM role EventBridge assumes to start the deploy pipeline on approval",
+       "least privilege: EventBridge may only start this product's deploy pipeline"),
+    _R("DeployTriggerRule", "AWS::Events::Rule", "EventBridge rule that starts the deploy pipeline on a model approval",
+       "a model approval is no Git push: V2 pipeline triggers cannot start the deploy pipeline on it"),
+)
 _STARTER_ONLY = (_R("StarterPipelinePolicy", "AWS::IAM::Policy", "standard IAM policy of the CodeBuild and CodePipeline roles"),)
 _PROFESSIONAL = (
     _R("ArtifactsBucket", "AWS::S3::Bucket", "S3 artifacts bucket"),
@@ -132,6 +141,10 @@ COUNT_RANGES: dict[tuple[str, str], tuple[int, int]] = {
     ("professional", "s3"): (16, 16),
     ("enterprise", "codecommit"): (39, 41),
     ("enterprise", "s3"): (36, 38),
+    # Not in SPEC: the S3 baseline less its EventBridge rule (replaced by the pipelines' V2 triggers).
+    ("starter", "connection"): (10, 10),
+    ("professional", "connection"): (15, 15),
+    ("enterprise", "connection"): (35, 37),
 }
 
 
@@ -140,7 +153,10 @@ def resources(variant: Variant) -> list[Resource]:
     out = list(_STARTER_CORE)
     if variant.source == "codecommit":
         out += _CODECOMMIT
-    out += _TRIGGERS if variant.tier == "starter" else _TRIGGERS_PRO
+    if variant.source == "connection":
+        out += _TRIGGERS_CONNECTION
+    else:
+        out += _TRIGGERS if variant.tier == "starter" else _TRIGGERS_PRO
     if variant.tier == "starter":
         out += _STARTER_ONLY
     else:

@@ -14,10 +14,10 @@ END = "<!-- resources:end -->"
 
 
 def variants() -> list[Variant]:
-    out = [Variant(t, s) for t in ("starter", "professional") for s in ("codecommit", "s3")]
+    out = [Variant(t, s) for t in ("starter", "professional") for s in ("codecommit", "s3", "connection")]
     out += [
         Variant("enterprise", s, v, g)
-        for s in ("codecommit", "s3")
+        for s in ("codecommit", "s3", "connection")
         for g in ("standalone", "existing")
         for v in ("direct", "ssm")
     ]

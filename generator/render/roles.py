@@ -128,7 +128,9 @@ def seed_code(product: Product) -> list[Statement]:
 
 def events_role(product: Product) -> list[Statement]:
     n, part, region, acct = product.names, product.partition, product.region, product.account_id
-    pipelines = [f"arn:{part}:codepipeline:{region}:{acct}:{p}" for p in (n.build_pipeline, n.deploy_pipeline)]
+    # A connection source's pushes start the pipelines by their V2 triggers: EventBridge starts only the deploy one.
+    started = (n.deploy_pipeline,) if product.source == "connection" else (n.build_pipeline, n.deploy_pipeline)
+    pipelines = [f"arn:{part}:codepipeline:{region}:{acct}:{p}" for p in started]
     return [_stmt("StartThisProductsPipelines", ["codepipeline:StartPipelineExecution"], pipelines)]
 
 
@@ -159,7 +161,8 @@ def trusts(product: Product) -> dict[str, dict[str, Any]]:
     n, part, region, acct = product.names, product.partition, product.region, product.account_id
     projects = [f"arn:{part}:codebuild:{region}:{acct}:project/{p}" for p in (n.build_project, n.deploy_project)]
     pipelines = [f"arn:{part}:codepipeline:{region}:{acct}:{p}" for p in (n.build_pipeline, n.deploy_pipeline)]
-    rules = [f"arn:{part}:events:{region}:{acct}:rule/{r}" for r in (n.build_trigger_rule, n.deploy_trigger_rule)]
+    rule_names = (n.deploy_trigger_rule,) if product.source == "connection" else (n.build_trigger_rule, n.deploy_trigger_rule)
+    rules = [f"arn:{part}:events:{region}:{acct}:rule/{r}" for r in rule_names]
     # SageMaker assumes the role for the pipeline, its jobs and the hosted model; its guide suggests the
     # region-and-account wildcard when the exact source ARN is not known in advance.
     sagemaker = [_sm(product, "*")]

@@ -12,9 +12,10 @@ CodeCommit "CodeCommit Repository State Change" with ``event`` referenceCreated 
 EventBridge notifications on, which the forecast checks on the source bucket); SageMaker "SageMaker Model Package
 State Change" (https://docs.aws.amazon.com/sagemaker/latest/dg/automating-sagemaker-with-eventbridge.html).
 
-V2 pipeline triggers would replace this plumbing only for CodeStarSourceConnection sources ("Automate starting
-pipelines using triggers and filtering", https://docs.aws.amazon.com/codepipeline/latest/userguide/pipelines-triggers.html);
-CodeCommit and S3 sources keep EventBridge rules.
+V2 pipeline triggers replace this plumbing for CodeStarSourceConnection sources only ("Automate starting
+pipelines using triggers and filtering", https://docs.aws.amazon.com/codepipeline/latest/userguide/pipelines-triggers.html):
+with ``source.type: connection`` each pipeline carries a push trigger on the branch (:func:`git_triggers`), there is
+no BuildTriggerRule, and DeployTriggerRule matches only the model approval. CodeCommit and S3 keep both rules.
 """
 
 from __future__ import annotations
@@ -54,9 +55,22 @@ def _approval(product: Product) -> Pattern:
     }
 
 
+def git_triggers(product: Product) -> list[dict[str, Any]]:
+    """A V2 pipeline's ``Triggers`` for a connection source: pushes to the branch start it (AWS::CodePipeline::Pipeline
+    PipelineTriggerDeclaration / GitConfiguration / GitPushFilter, CloudFormation User Guide; triggers need
+    PipelineType V2). Empty for the other sources."""
+    if product.source != "connection":
+        return []
+    branch = str(product.config["source"].get("branch", "main"))
+    return [{"ProviderType": "CodeStarSourceConnection",
+             "GitConfiguration": {"SourceActionName": "Source", "Push": [{"Branches": {"Includes": [branch]}}]}}]
+
+
 def patterns(product: Product) -> dict[str, Pattern]:
     """Event pattern of each trigger rule, by the logical id of the pipeline it starts."""
     n, source = product.names, product.config["source"]
+    if product.source == "connection":  # pushes are the pipelines' own V2 triggers; only approvals remain
+        return {"DeployPipeline": _approval(product)}
     if product.source == "codecommit":
         build, deploy = _push(product, n.build_repository), _push(product, n.deploy_repository)
     else:
@@ -73,11 +87,10 @@ def rules(product: Product) -> list[dict[str, Any]]:
     """The two rules as the template places them."""
     n, part, region, acct = product.names, product.partition, product.region, product.account_id
     pats = patterns(product)
-    return [
+    every = [
         {"logical_id": "BuildTriggerRule", "name": n.build_trigger_rule, "pipeline": "BuildPipeline",
-         "pipeline_arn": f"arn:{part}:codepipeline:{region}:{acct}:{n.build_pipeline}",
-         "pattern": pats["BuildPipeline"]},
+         "pipeline_arn": f"arn:{part}:codepipeline:{region}:{acct}:{n.build_pipeline}"},
         {"logical_id": "DeployTriggerRule", "name": n.deploy_trigger_rule, "pipeline": "DeployPipeline",
-         "pipeline_arn": f"arn:{part}:codepipeline:{region}:{acct}:{n.deploy_pipeline}",
-         "pattern": pats["DeployPipeline"]},
+         "pipeline_arn": f"arn:{part}:codepipeline:{region}:{acct}:{n.deploy_pipeline}"},
     ]
+    return [{**rule, "pattern": pats[str(rule["pipeline"])]} for rule in every if rule["pipeline"] in pats]

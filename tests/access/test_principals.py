@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fnmatch
 import json
+from dataclasses import replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -74,8 +75,12 @@ def test_no_name_pattern_reaches_the_sibling_product_or_its_test_copies(path: Pa
     """``<prefix>*`` would match the workload sibling ``<prefix>-blue``: every scoped (ARN-named, unconditioned)
     resource pattern is checked against the sibling's concrete ARNs and those of a test copy of it."""
     sibling_path = _sibling(path)
-    assert sibling_path is not None
-    sibling = load_product(sibling_path)
+    if sibling_path is None:  # the connection examples ship without a -wl-blue sibling: derive it (workload blue)
+        product = load_product(path)
+        assert product.source == "connection" and not product.config.get("workload")
+        sibling = replace(product, config={**product.config, "workload": "blue"})
+    else:
+        sibling = load_product(sibling_path)
     theirs = [a for copy in (sibling, sibling.for_test("t1a2b3c"))
               for arn_list in arns.resource_arns(render(copy)[1]).values() for a in arn_list]
     theirs = [a.replace("/*", "/x").replace(":*", ":x") for a in theirs]

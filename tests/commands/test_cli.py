@@ -135,7 +135,7 @@ def test_list_products_lists_every_variant_and_config(capsys: pytest.CaptureFixt
     out = capsys.readouterr().out
     assert "enterprise / s3 / sg=existing / vpc=ssm             43  (36-38 + 7)" in out
     assert "enterprise / s3 / sg=existing / vpc=direct / endpoints=existing  33  (36-38 + 5)" in out
-    assert out.count(".yaml ") == 24
+    assert out.count(".yaml ") == 27
     assert "INVALID" not in out
 
 

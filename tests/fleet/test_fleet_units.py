@@ -109,7 +109,7 @@ def test_summary_table_and_json(tmp_path: Path) -> None:
 
 def test_selection(repo_copy: Path) -> None:
     every = selected([], True)
-    assert len(every) == 24 and every == sorted(every)
+    assert len(every) == 27 and every == sorted(every)
     assert selected(["techcorp-prod-a001-us-west-2-customer-churn-ml-codecommit"] * 2, False) == [
         "techcorp-prod-a001-us-west-2-customer-churn-ml-codecommit"]
     assert sorted(selected([], True, "1/2") + selected([], True, "2/2")) == every

@@ -154,9 +154,9 @@ ENDPOINT_RULES = {"MLPROV_VPC_ENDPOINTS", "MLPROV_VPC_ENDPOINT_PRIVATE_DNS"}
 
 @pytest.mark.slow
 def test_committed_templates_pass_the_whole_pack_in_one_process() -> None:
-    assert len(TEMPLATES) == 24
+    assert len(TEMPLATES) == 27
     report = validate([REPO / "rules" / "guard"], TEMPLATES)
-    assert len(report) == 24
+    assert len(report) == 27
     for entry in report:
         meta = load_yaml(Path(entry["name"]))["Metadata"]["MlProvisioner"]
         assert entry["status"] != "FAIL", (entry["name"], failed_rules(entry))

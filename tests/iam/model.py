@@ -176,10 +176,23 @@ def resource_requests(product: Product, template: Mapping[str, Any], handler_nam
                             world.tag("aws:ResourceTag") | {"kms:ViaService": f"{use.service}.{world.region}.amazonaws.com"}))
 
 
+def _connections(node: Any) -> list[str]:
+    if isinstance(node, dict):
+        own = [str(v) for k, v in node.items() if k == "ConnectionArn" and isinstance(v, str)]
+        return own + [a for v in node.values() for a in _connections(v)]
+    return [a for v in node for a in _connections(v)] if isinstance(node, list) else []
+
+
 def _for_action(world: World, logical: str, handler: str, action: str) -> Iterator[Labeled]:
     rtypes = iamref.resource_types(action)
     label = f"{logical} {handler} {action}"
     rtype = world.resources[logical]["Type"]
+    if action.endswith(":PassConnection"):
+        # AWS authorizes the pass under the connection ARN's own prefix ("Connections rename - Summary of changes",
+        # https://docs.aws.amazon.com/dtconsole/latest/userguide/rename.html), whatever name the registry lists.
+        for arn in sorted(set(_connections(world.resources[logical].get("Properties", {})))):
+            yield Labeled(f"{label} on connection", Request(f"{arn.split(':')[2]}:PassConnection", arn))
+        return
     if not rtypes:
         ctx: dict[str, Any] = {}
         if rtype in CREATES and action == f"{CREATES[rtype][0]}:{CREATES[rtype][2]}":
@@ -227,6 +240,10 @@ def tool_requests(product: Product, template: Mapping[str, Any], actions: list[s
                     found = True
                     yield Labeled(f"tool {action} on {key}", Request(
                         action, f"arn:{world.part}:ssm:{world.region}:{world.acct}:parameter{net[key]}"))
+        conn = product.config["source"].get("connection_arn")
+        if action.endswith(":GetConnection") and conn and action.split(":")[0] == conn.split(":")[2]:
+            found = True  # the forecast's MLPROV-F015 reads the connection under its ARN's own prefix
+            yield Labeled(f"tool {action} on the connection", Request(action, conn))
         del found
 
 

@@ -87,6 +87,6 @@ def test_every_example_is_cfn_lint_clean() -> None:
 def test_every_variant_ships_as_an_example() -> None:
     variants = {load_product(p).variant for p in PRODUCTS}
     base = {(v.tier, v.source, v.sg_mode, v.vpc_resolution) for v in variants}
-    assert len(base) == 12
+    assert len(base) == 15  # 12 SPEC variants + connection per tier
     assert {v.workload for v in variants} == {True, False}
-    assert len(variants) == 24
+    assert len(variants) == 27

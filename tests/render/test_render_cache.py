@@ -34,13 +34,13 @@ def counted(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 def test_unchanged_products_are_not_rendered_again(repo_copy: Path, counted: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["render", "--check", "--jobs", "1"]) == 0
-    assert len(counted) == 24
+    assert len(counted) == 27
     index = Path(os.environ["MLPROV_CACHE_DIR"]) / "render" / "index.json"  # outside the work tree (tests/conftest.py)
-    assert len(json.loads(index.read_text())["entries"]) == 24
+    assert len(json.loads(index.read_text())["entries"]) == 27
     counted.clear()
     assert main(["render", "--check", "--jobs", "1"]) == 0
     assert counted == []
-    assert capsys.readouterr().out.splitlines()[-1] == "24 product(s): every committed rendering is current"
+    assert capsys.readouterr().out.splitlines()[-1] == "27 product(s): every committed rendering is current"
 
 
 def test_what_misses_the_cache(repo_copy: Path, counted: list[str], monkeypatch: pytest.MonkeyPatch,
@@ -70,7 +70,7 @@ def test_what_misses_the_cache(repo_copy: Path, counted: list[str], monkeypatch:
     monkeypatch.setattr(render_cache, "generator_digest", lambda: "another generator")
     counted.clear()
     assert main(["render", "--check", "--jobs", "1"]) == 0
-    assert len(counted) == 24
+    assert len(counted) == 27
 
 
 def test_no_cache_a_broken_index_and_the_cache_location(repo_copy: Path, counted: list[str], tmp_path: Path,

@@ -24,7 +24,8 @@ from moto.events.models import EventPattern, EventPatternParser
 from tests.conftest import PRODUCTS
 from tests.render.eventpattern import matches
 
-PAIRS = [p for p in PRODUCTS if "-wl-blue-" not in p.name]
+# The connection examples have no -wl-blue sibling and no push rules (tests/render/test_connection_source.py).
+PAIRS = [p for p in PRODUCTS if "-wl-blue-" not in p.name and "-connection" not in p.name]
 
 
 def sibling(path: Path) -> Product:
