@@ -30,17 +30,18 @@ UNDONE = (f"stack policy of {STACK}: the --allow-data-loss override was undone "
 
 
 def _patch_cfn(monkeypatch: pytest.MonkeyPatch, module: Any, **methods: Callable[..., Any]) -> None:
-    """The command's CloudFormation client with ``methods`` replaced (each gets the original first)."""
-    real = module.connect
+    """The command's CloudFormation client (from ``guarded``: connected, account guard passed) with ``methods``
+    replaced (each gets the original first)."""
+    real = module.guarded
 
-    def connect(args: Any, prod: Any) -> Any:
+    def guarded(args: Any, prod: Any) -> Any:
         aws = real(args, prod)
         for name, fn in methods.items():
             original = getattr(aws.cfn, name)
             setattr(aws.cfn, name, lambda *a, _fn=fn, _orig=original, **kw: _fn(_orig, *a, **kw))
         return aws
 
-    monkeypatch.setattr(module, "connect", connect)
+    monkeypatch.setattr(module, "guarded", guarded)
 
 
 def _policy(cfn: Any) -> dict[str, Any]:
