@@ -15,9 +15,11 @@ import yaml
 from botocore.exceptions import ClientError
 from mlprov.aws import stack, stackpolicy
 from mlprov.commands import delete_product, deploy_product
+from mlprov.config.loader import load_product
+from mlprov.local_aws.fixtures import boto3_clients, seed_buckets
 
 from tests.aws.cli_support import run_cli
-from tests.aws.conftest import REPO, client, install, write_template
+from tests.aws.conftest import _ENDPOINT, REPO, client, install, write_template
 
 CC = "techcorp-prod-a001-us-west-2-customer-churn-ml-codecommit"
 S3_SOURCE = yaml.safe_load((REPO / "products" / "techcorp-prod-a002-us-west-2-customer-churn-ml-s3.yaml").read_text())["source"]
@@ -66,6 +68,7 @@ def _configs(scratch: Path) -> tuple[Path, Path]:
     s3 = scratch / "products" / "techcorp-prod-a951-us-west-2-customer-churn-ml-s3.yaml"
     s3.write_text(yaml.safe_dump(data, sort_keys=False))
     write_template(s3)
+    seed_buckets(load_product(s3), boto3_clients(_ENDPOINT[0]))  # its source bucket, as the forecast (MLPROV-F008) needs
     return cc, s3
 
 
