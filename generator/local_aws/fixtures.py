@@ -1,5 +1,8 @@
 """Seed the local endpoint with what a product config references but its stack does not create.
 
+- every product: the bootstrap's template bucket (``deploypath.template_bucket_name(account, region)``), as
+  ``mlprov bootstrap`` makes it (SSE-KMS, versioning, every public access block), because a template over the
+  51,200-byte inline limit can only reach CloudFormation through it (forecast MLPROV-F002);
 - starter: the existing ``artifact_bucket``; professional/enterprise: the optional ``access_log_bucket`` (with the
   bucket policy the logging service needs); an ``s3`` source: its bucket, versioned, EventBridge notifications on
   (what ``mlprov forecast`` checks: MLPROV-F006..F008); a ``connection`` source: its connection, AVAILABLE
@@ -24,6 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mlprov.config.model import Product
+from mlprov.deploypath import template_bucket_name
 
 ClientFactory = Callable[[str, str], Any]
 VPC_CIDR = "10.20.0.0/16"
@@ -98,10 +102,29 @@ def _source_bucket(s3: Any, bucket: str) -> None:
     s3.put_bucket_notification_configuration(Bucket=bucket, NotificationConfiguration={"EventBridgeConfiguration": {}})
 
 
-def seed_buckets(product: Product, client: ClientFactory, out: Seeded | None = None) -> Seeded:
-    """The buckets ``product`` references but does not create, set up as the forecast expects them."""
+def _template_bucket(s3: Any, bucket: str, region: str, out: Seeded) -> None:
+    """The bucket as ``mlprov.access.bootstrap`` declares it: SSE-KMS with the AWS managed key, versioning, every
+    public access block (its TLS-only policy and ownership controls are not seeded: nothing here depends on them)."""
+    before = len(out.created)
+    _bucket(s3, bucket, region, out)
+    if len(out.created) == before:
+        return
+    s3.put_bucket_encryption(Bucket=bucket, ServerSideEncryptionConfiguration={"Rules": [
+        {"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms"}, "BucketKeyEnabled": True}]})
+    s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+    s3.put_public_access_block(Bucket=bucket, PublicAccessBlockConfiguration={
+        "BlockPublicAcls": True, "BlockPublicPolicy": True, "IgnorePublicAcls": True, "RestrictPublicBuckets": True})
+    out.created[-1] += " (the bootstrap's template bucket)"
+
+
+def seed_buckets(product: Product, client: ClientFactory, out: Seeded | None = None,
+                 template_bucket: bool = True) -> Seeded:
+    """The buckets ``product`` references but does not create, set up as the forecast expects them, and (unless
+    ``template_bucket`` is false) the bootstrap's template bucket of its account and region."""
     region, config, out = product.region, product.config, out or Seeded()
     s3 = client("s3", region)
+    if template_bucket:
+        _template_bucket(s3, template_bucket_name(product.account_id, region), region, out)
     for key in ("artifact_bucket", "access_log_bucket"):
         if config.get(key):
             _bucket(s3, str(config[key]), region, out)

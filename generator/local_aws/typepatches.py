@@ -155,16 +155,19 @@ def _remember_properties(group: Any, props: dict[str, Any], _account_id: str) ->
 def _apply_egress(group: Any, rules: list[dict[str, Any]]) -> None:
     """moto keeps the default allow-all egress rule and ignores ``SecurityGroupEgress``; CloudFormation removes the
     default rule and adds the template's (AWS::EC2::SecurityGroup, SecurityGroupEgress: "when you specify egress rules,
-    the default rule is removed")."""
+    the default rule is removed"), to a CIDR or to another group (AWS::EC2::SecurityGroup Egress,
+    ``DestinationSecurityGroupId``: "The ID of the destination VPC security group")."""
     if not rules:
         return
     backend = group.ec2_backend
     group.egress_rules.clear()
     for r in rules:
-        ranges = [{"CidrIp": r["CidrIp"], **({"Description": r["Description"]} if "Description" in r else {})}] \
-            if "CidrIp" in r else []
+        described = {"Description": r["Description"]} if "Description" in r else {}
+        ranges = [{"CidrIp": r["CidrIp"], **described}] if "CidrIp" in r else []
+        groups = [{"GroupId": r["DestinationSecurityGroupId"], **described}] if "DestinationSecurityGroupId" in r else None
         backend.authorize_security_group_egress(group.id, str(r.get("IpProtocol")), str(r.get("FromPort", "")),
-                                                str(r.get("ToPort", "")), ranges, vpc_id=group.vpc_id)
+                                                str(r.get("ToPort", "")), ranges, source_groups=groups,
+                                                vpc_id=group.vpc_id)
 
 
 sg_create = create_then(_remember_properties)

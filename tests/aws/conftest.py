@@ -51,9 +51,11 @@ def scratch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def install(scratch: Path, name: str, edit: dict[str, Any] | None = None, network: dict[str, Any] | None = None,
-            as_name: str | None = None, seed_buckets_too: bool = True) -> Path:
+            as_name: str | None = None, seed_buckets_too: bool = True, template_bucket: bool = True) -> Path:
     """Copy products/<name>.yaml into the scratch repo (with edits) and commit its full template; on the running
-    endpoint, create the buckets it references (``seed_buckets_too=False``: leave them missing)."""
+    endpoint, create the buckets it references and the bootstrap's template bucket of its account and region, as
+    ``mlprov bootstrap`` would (``seed_buckets_too=False``: leave all missing; ``template_bucket=False``: leave
+    only the template bucket missing)."""
     data = yaml.safe_load((REPO / "products" / f"{name}.yaml").read_text())
     data.update(edit or {})
     if network:
@@ -62,7 +64,7 @@ def install(scratch: Path, name: str, edit: dict[str, Any] | None = None, networ
     path.write_text(yaml.safe_dump(data, sort_keys=False))
     write_template(path)
     if _ENDPOINT and seed_buckets_too:
-        seed_buckets(load_product(path), boto3_clients(_ENDPOINT[0]))
+        seed_buckets(load_product(path), boto3_clients(_ENDPOINT[0]), template_bucket=template_bucket)
     return path
 
 

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from mlprov.aws.imports import BY_IDENTIFIER
 from mlprov.aws.replacement import NAME_PROPERTIES
+from mlprov.commands import _aws_common, delete_product
 
 from tests.aws.cli_support import run_cli
 from tests.aws.conftest import client, enterprise_network, install, write_template
@@ -67,7 +68,11 @@ def test_delete_then_redeploy_adopts_the_retained_stores_with_their_data(name: s
         logs.put_log_events(logGroupName=before["ComplianceLogGroup"][1], logStreamName="audit",
                             logEvents=[{"timestamp": int(time.time() * 1000), "message": "kept"}])
 
-    assert run_cli(monkeypatch, "delete-product", str(config), "--force", *aws) == 0
+    # prod (professional, enterprise): termination protection is turned off only with its own flag, on a terminal
+    # (answered yes here), as docs/operations.md documents; dev has none, and the flag is then a no-op
+    monkeypatch.setattr(delete_product, "terminal_confirm", lambda: lambda _prompt: True)
+    delete = ["delete-product", str(config), "--force", "--disable-termination-protection", *aws]
+    assert run_cli(monkeypatch, *delete) == 0
     assert not [s for s in cfn.list_stacks()["StackSummaries"] if s["StackName"] == stack and s["StackStatus"] != "DELETE_COMPLETE"]
     capsys.readouterr()
 
@@ -97,7 +102,7 @@ def test_delete_then_redeploy_adopts_the_retained_stores_with_their_data(name: s
     if "ComplianceLogGroup" in before:
         events = logs.get_log_events(logGroupName=after["ComplianceLogGroup"][1], logStreamName="audit")["events"]
         assert [e["message"] for e in events] == ["kept"]
-    assert run_cli(monkeypatch, "delete-product", str(config), "--force", *aws) == 0
+    assert run_cli(monkeypatch, *delete) == 0
 
 
 @pytest.mark.slow
@@ -138,6 +143,16 @@ def test_a_replacement_under_a_custom_name_is_refused_before_execution(endpoint:
         t["Resources"]["ModelPackageGroup"]["Properties"]["ModelPackageGroupDescription"] = "edited by hand"
 
     write_template(config, describe)
+    # a hand edit is refused as a stale rendering (deployable_template): model an engine whose rendering now
+    # carries the edit, so the committed template is current and the replacement rule is what answers
+    real_render = _aws_common.render
+
+    def edited_render(product: Any) -> tuple[str, dict[str, Any]]:
+        text, rendered = real_render(product)
+        describe(rendered)
+        return text, rendered
+
+    monkeypatch.setattr(_aws_common, "render", edited_render)
     capsys.readouterr()
     expected = [f"refusing to deploy {stack}: 1 replacement(s) of custom-named resources, which AWS refuses (the update "
                 "would fail and roll back)",

@@ -15,6 +15,8 @@ import pytest
 import yaml
 from mlprov.actionlog import prune, redact
 from mlprov.aws.audit import mask_endpoint
+from mlprov.config.loader import load_product
+from mlprov.local_aws.fixtures import boto3_clients, seed_buckets
 
 from tests.aws.cli_support import run_cli
 from tests.aws.conftest import REPO, install, write_template
@@ -46,6 +48,7 @@ def test_the_data_loss_deploy_log_holds_the_whole_record(endpoint: str, scratch:
     s3 = scratch / "products" / "startupco-dev-s955-us-east-1-fraud-detection-ml-s3.yaml"
     s3.write_text(yaml.safe_dump(data, sort_keys=False))
     write_template(s3)
+    seed_buckets(load_product(s3), boto3_clients(endpoint))  # its source bucket, as the forecast (MLPROV-F008) needs
     aws = ["--endpoint-url", endpoint]
     assert run_cli(monkeypatch, "deploy-product", str(cc), "--force", *aws) == 0
     assert run_cli(monkeypatch, "deploy-product", str(s3), "--force", "--allow-data-loss", *aws) == 0
@@ -58,13 +61,15 @@ def test_the_data_loss_deploy_log_holds_the_whole_record(endpoint: str, scratch:
         "action": "deploy", "stack": STACK, "flags": ["--force", "--allow-data-loss"],
         "caller": "arn:aws:sts::123456789012:user/moto", "account": "123456789012", "region": "us-east-1",
         "endpoint": endpoint, "change_type": "UPDATE",
-        "counts": {"add": 0, "modify": 3, "replace": 0, "remove": 3},
-        "changes": [  # the two repositories removed, flagged; the preview's order
+        "counts": {"add": 0, "adopt": 0, "modify": 5, "replace": 0, "remove": 3},
+        "changes": [  # the two repositories removed, flagged; the preview's order (each pipeline has its trigger rule)
             "remove ModelBuildRepository (AWS::CodeCommit::Repository) DATA-LOSS RISK",
             "remove ModelDeployRepository (AWS::CodeCommit::Repository) DATA-LOSS RISK",
             "remove RepositoryUrlParameter (AWS::SSM::Parameter)",
             "modify BuildPipeline (AWS::CodePipeline::Pipeline)",
+            "modify BuildTriggerRule (AWS::Events::Rule)",
             "modify DeployPipeline (AWS::CodePipeline::Pipeline)",
+            "modify DeployTriggerRule (AWS::Events::Rule)",
             "modify StarterPipelinePolicy (AWS::IAM::Policy)",
         ],
         "executed": True, "outcome": "ok",

@@ -35,7 +35,8 @@ def test_the_change_set_names_the_service_role() -> None:
     with Stubber(cfn) as stub:
         stub.add_response("create_change_set", {"Id": CS_ARN, "StackId": "sid"},
                           {"StackName": "st", "ChangeSetName": ANY, "ChangeSetType": "CREATE", "TemplateBody": "{}",
-                           "Capabilities": ANY, "Tags": [], "Description": "created by mlprov", "RoleARN": role})
+                           "Capabilities": ANY, "Tags": [], "Description": "created by mlprov", "RoleARN": role,
+                           "ImportExistingResources": True})
         stub.add_response("describe_change_set", {"ChangeSetName": "mlprov-x", "StackName": "st", "Status": "CREATE_COMPLETE",
                                                   "ExecutionStatus": "AVAILABLE", "Changes": []},
                           {"ChangeSetName": CS_ARN, "StackName": "st"})

@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from mlprov.commands import _gate_check
+from mlprov.gates.model import GateResult
 
 from tests.aws.cli_support import run_cli
 from tests.aws.conftest import client, enterprise_network, install
@@ -25,15 +27,18 @@ pytestmark = pytest.mark.slow
 def deployed(endpoint: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, dict[str, str]]]:
     root = tmp_path_factory.mktemp("drift-iam")
     (root / "products").mkdir()
-    mp = pytest.MonkeyPatch()
-    mp.setenv("MLPROV_ROOT", str(root))
-    mp.delenv("AWS_ENDPOINT_URL", raising=False)
-    config = install(root, ENTERPRISE, {"app_id": "b813"}, network=enterprise_network(endpoint, REGION),
-                     as_name=ENTERPRISE.replace("b002", "b813"))
-    assert run_cli(mp, "deploy-product", str(config), "--force", "--endpoint-url", endpoint) == 0
-    summaries = client(endpoint, "cloudformation", REGION).list_stack_resources(StackName=STACK)["StackResourceSummaries"]
-    yield config, {r["LogicalResourceId"]: r["PhysicalResourceId"] for r in summaries}
-    mp.undo()
+    # undone even when the deploy fails: a leaked MLPROV_ROOT would point later tests of this process elsewhere
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("MLPROV_ROOT", str(root))
+        mp.delenv("AWS_ENDPOINT_URL", raising=False)
+        # deploy-product consults the gate; a module fixture runs before the autouse clean-gate fixture of tests/conftest.py
+        # (a wider scope is set up first), so it injects the same clean verdict itself
+        mp.setattr(_gate_check, "gate_runner", lambda: lambda product: GateResult(products=[product.name]))
+        config = install(root, ENTERPRISE, {"app_id": "b813"}, network=enterprise_network(endpoint, REGION),
+                         as_name=ENTERPRISE.replace("b002", "b813"))
+        assert run_cli(mp, "deploy-product", str(config), "--force", "--endpoint-url", endpoint) == 0
+        summaries = client(endpoint, "cloudformation", REGION).list_stack_resources(StackName=STACK)["StackResourceSummaries"]
+        yield config, {r["LogicalResourceId"]: r["PhysicalResourceId"] for r in summaries}
 
 
 def _drift(config: Path, endpoint: str, capsys: pytest.CaptureFixture[str]) -> tuple[int, dict[str, Any]]:

@@ -43,8 +43,9 @@ def test_plan_and_drift_over_several_products(endpoint: str, scratch: Path, monk
     assert run_cli(monkeypatch, "check-drift", starter.stem, pro.stem, "--jobs", "2", *aws) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[0].split() == ["product", "status", "drifted", "deleted", "not", "checked", "coverage", "seconds"]
-    assert [line.split()[:4] for line in out[1:3]] == [[starter.stem, "in", "sync", "0"], [pro.stem, "in", "sync", "0"]]
-    assert out[3] == "2 product(s): 2 in sync"
+    # status: the drift verdict (DRIFTED, INCOMPLETE or IN_SYNC), then drifted and deleted counts
+    assert [line.split()[:4] for line in out[1:3]] == [[starter.stem, "IN_SYNC", "0", "0"], [pro.stem, "IN_SYNC", "0", "0"]]
+    assert out[3] == "2 product(s): 2 IN_SYNC"
 
     # the never-deployed product: its own error line; then drift in one stack fails the run (exit 1)
     stack = "techcorp-prod-a771-usw2-customer-churn-ml"
@@ -55,7 +56,7 @@ def test_plan_and_drift_over_several_products(endpoint: str, scratch: Path, monk
     assert f"{never.stem}: stack startupco-dev-s772-use1-fraud-detection-ml does not exist in us-east-1" in out
     assert run_cli(monkeypatch, "check-drift", starter.stem, pro.stem, *aws) == 1
     out = capsys.readouterr().out
-    assert "2 product(s): 1 DRIFTED, 1 in sync" in out
+    assert "2 product(s): 1 DRIFTED, 1 IN_SYNC" in out
     drift = json.loads((reports / "fleet" / "check-drift.json").read_text())
     assert {p["product"]: p["drifted"] for p in drift["products"]} == {pro.stem: True, starter.stem: False}
 

@@ -40,10 +40,12 @@ def test_enterprise_every_resource_checked_and_security_edits_found(endpoint: st
     clean = _drift(monkeypatch, capsys, config, endpoint, 0)
     assert clean["counts"]["NOT_CHECKED"] == 0, [r for r in clean["resources"] if r["status"] == "NOT_CHECKED"]
     assert clean["verdict"] == "IN_SYNC"
-    # coverage counts resources whose properties were compared: these 4 (of 42 rows) are read for existence only
+    # coverage counts resources whose properties were compared: these 4 (of 48 rows: the 47 resources and the
+    # stack's own row) are read for existence only
     assert clean["existence_only"] == ["ModelBuildRepository", "ModelDeployRepository", "ModelPackageGroup",
                                        "MonitoringDashboard"]
-    assert clean["coverage_percent"] == round(100 * 38 / 42, 1)
+    assert len(clean["resources"]) == 48
+    assert clean["coverage_percent"] == round(100 * 44 / 48, 1)
 
     ids = _physical(client(endpoint, "cloudformation", region), stack)
     client(endpoint, "s3", region).delete_bucket_policy(Bucket=ids["ArtifactsBucket"])

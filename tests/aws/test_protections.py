@@ -15,9 +15,11 @@ import yaml
 from botocore.exceptions import ClientError
 from mlprov.aws import stack, stackpolicy
 from mlprov.commands import delete_product, deploy_product
+from mlprov.config.loader import load_product
+from mlprov.local_aws.fixtures import boto3_clients, seed_buckets
 
 from tests.aws.cli_support import run_cli
-from tests.aws.conftest import REPO, client, install, write_template
+from tests.aws.conftest import _ENDPOINT, REPO, client, install, write_template
 
 CC = "techcorp-prod-a001-us-west-2-customer-churn-ml-codecommit"
 S3_SOURCE = yaml.safe_load((REPO / "products" / "techcorp-prod-a002-us-west-2-customer-churn-ml-s3.yaml").read_text())["source"]
@@ -30,17 +32,18 @@ UNDONE = (f"stack policy of {STACK}: the --allow-data-loss override was undone "
 
 
 def _patch_cfn(monkeypatch: pytest.MonkeyPatch, module: Any, **methods: Callable[..., Any]) -> None:
-    """The command's CloudFormation client with ``methods`` replaced (each gets the original first)."""
-    real = module.connect
+    """The command's CloudFormation client (from ``guarded``: connected, account guard passed) with ``methods``
+    replaced (each gets the original first)."""
+    real = module.guarded
 
-    def connect(args: Any, prod: Any) -> Any:
+    def guarded(args: Any, prod: Any) -> Any:
         aws = real(args, prod)
         for name, fn in methods.items():
             original = getattr(aws.cfn, name)
             setattr(aws.cfn, name, lambda *a, _fn=fn, _orig=original, **kw: _fn(_orig, *a, **kw))
         return aws
 
-    monkeypatch.setattr(module, "connect", connect)
+    monkeypatch.setattr(module, "guarded", guarded)
 
 
 def _policy(cfn: Any) -> dict[str, Any]:
@@ -65,6 +68,7 @@ def _configs(scratch: Path) -> tuple[Path, Path]:
     s3 = scratch / "products" / "techcorp-prod-a951-us-west-2-customer-churn-ml-s3.yaml"
     s3.write_text(yaml.safe_dump(data, sort_keys=False))
     write_template(s3)
+    seed_buckets(load_product(s3), boto3_clients(_ENDPOINT[0]))  # its source bucket, as the forecast (MLPROV-F008) needs
     return cc, s3
 
 

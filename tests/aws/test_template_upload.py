@@ -28,15 +28,15 @@ def _config(scratch: Path, endpoint: str, app: str) -> Path:
 def test_fifteen_extra_tags_deploy_through_s3(endpoint: str, scratch: Path, monkeypatch: pytest.MonkeyPatch,
                                               capsys: pytest.CaptureFixture[str]) -> None:
     config = _config(scratch, endpoint, "b971")
-    s3 = client(endpoint, "s3", "eu-west-1")
-    s3.create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})  # as the bootstrap
+    s3 = client(endpoint, "s3", "eu-west-1")  # install made BUCKET as the bootstrap does; other tests' templates too
+    before = {o["Key"] for o in s3.list_objects_v2(Bucket=BUCKET).get("Contents", [])}
     assert run_cli(monkeypatch, "deploy-product", str(config), "--force", "--endpoint-url", endpoint) == 0
     out = capsys.readouterr().out
     name = "globalbank-prod-b971-euw1-demand-forecasting-ml"
     assert f"stack {name}: CREATE_COMPLETE" in out
-    objects = s3.list_objects_v2(Bucket=BUCKET)["Contents"]
-    assert len(objects) == 1
-    key = objects[0]["Key"]
+    keys = {o["Key"] for o in s3.list_objects_v2(Bucket=BUCKET)["Contents"]}
+    assert len(keys - before) == 1  # this template, once
+    (key,) = keys - before
     body = s3.get_object(Bucket=BUCKET, Key=key)
     data = body["Body"].read()
     assert len(data) > 51_200
@@ -47,7 +47,7 @@ def test_fifteen_extra_tags_deploy_through_s3(endpoint: str, scratch: Path, monk
     # a second deploy without edits: the same object, no upload, no changes
     assert run_cli(monkeypatch, "deploy-product", str(config), "--force", "--endpoint-url", endpoint) == 0
     assert f"no changes: stack {name} is up to date" in capsys.readouterr().out
-    assert [o["Key"] for o in s3.list_objects_v2(Bucket=BUCKET)["Contents"]] == [key]
+    assert {o["Key"] for o in s3.list_objects_v2(Bucket=BUCKET)["Contents"]} == keys
 
 
 def test_without_the_bucket_the_forecast_refuses(endpoint: str, scratch: Path, monkeypatch: pytest.MonkeyPatch,
@@ -55,7 +55,7 @@ def test_without_the_bucket_the_forecast_refuses(endpoint: str, scratch: Path, m
     config = install(scratch, ENTERPRISE, {"app_id": "b972", "region": "eu-central-1",
                                            "tags": {"data-classification": "confidential", **TAGS}},
                      network=enterprise_network(endpoint, "eu-central-1"),
-                     as_name=ENTERPRISE.replace("b002-eu-west-1", "b972-eu-central-1"))
+                     as_name=ENTERPRISE.replace("b002-eu-west-1", "b972-eu-central-1"), template_bucket=False)
     assert run_cli(monkeypatch, "forecast", str(config), "--endpoint-url", endpoint) == 2
     err = capsys.readouterr().err.splitlines()
     assert err[0].startswith("  MLPROV-F002 blocker: template bucket mlprov-templates-123456789012-eu-central-1 does not "

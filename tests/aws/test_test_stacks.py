@@ -98,15 +98,15 @@ def test_delete_by_stack_name_needs_the_test_of_tag(endpoint: str, scratch: Path
     def fail(*_a: object, **_kw: object) -> None:
         raise ClientError({"Error": {"Code": "InternalFailure", "Message": "injected"}}, "ExecuteChangeSet")
 
-    real_connect = test_deploy.connect
+    real_guarded = test_deploy.guarded  # the command's clients once the account guard passed
 
-    def connect(args: object, prod: object) -> object:
-        aws_ = real_connect(args, prod)
+    def guarded(args: object, prod: object) -> object:
+        aws_ = real_guarded(args, prod)
         aws_.cfn.execute_change_set = fail
         return aws_
 
     with monkeypatch.context() as m:
-        m.setattr(test_deploy, "connect", connect)
+        m.setattr(test_deploy, "guarded", guarded)
         assert run_cli(monkeypatch, "test-deploy", str(config), "--suffix", "t0bad00", *aws) == 3
     broken = f"{A}-t0bad00"
     assert capsys.readouterr().err.splitlines()[-1] == (

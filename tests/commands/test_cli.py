@@ -133,6 +133,8 @@ def test_console_script_and_python_dash_m(tmp_path: Path) -> None:
 def test_list_products_lists_every_variant_and_config(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["list-products"]) == 0
     out = capsys.readouterr().out
+    # count, then the SPEC range + the additions the inventory gives a reason for (mlops: EventsRole, a trigger rule
+    # per pipeline instead of one, the failed-builds alarm: 3 more than before)
     assert "enterprise / s3 / sg=existing / vpc=ssm             43  (36-38 + 7)" in out
     assert "enterprise / s3 / sg=existing / vpc=direct / endpoints=existing  33  (36-38 + 5)" in out
     assert out.count(".yaml ") == 27

@@ -1,4 +1,4 @@
-"""The biggest committed template (enterprise, CodeCommit, standalone SG, direct VPC: 44 resources) deploys on the
+"""The biggest committed template (enterprise, CodeCommit, standalone SG, direct VPC: 47 resources) deploys on the
 local AWS, takes an update that changes every resource's tags without replacing any, stays in sync, and deletes."""
 
 from __future__ import annotations
@@ -50,7 +50,9 @@ def test_update_in_place_keeps_every_physical_id(endpoint: str, tmp_path: Path, 
     assert run_cli(monkeypatch, "deploy-product", str(config), "--force", *aws) == 0
     summaries = cfn.list_stack_resources(StackName=STACK)["StackResourceSummaries"]
     before = {r["LogicalResourceId"]: r["PhysicalResourceId"] for r in summaries}
-    assert len(before) == 44 and all(before.values())  # SPEC 41 + build group, Logs and KMS endpoints
+    # SPEC 41 + build group, Logs and KMS endpoints; mlops: EventsRole, a trigger rule per pipeline (was one) and the
+    # failed-builds alarm (docs/mlops.md)
+    assert len(before) == 47 and all(before.values())
     outputs = cfn.describe_stacks(StackName=STACK)["Stacks"][0]["Outputs"]
 
     _commit(config, {**data, "owner": "platform@globalbank.example"})

@@ -13,6 +13,7 @@ import yaml
 from mlprov.aws import preflight
 from mlprov.aws.session import Aws, Target
 from mlprov.config.loader import load_product
+from mlprov.deploypath import template_bucket_name
 from mlprov.errors import UserError
 from mlprov.local_aws import LocalAws, dummy_credentials
 from mlprov.local_aws.fixtures import boto3_clients, point_at, seed
@@ -84,11 +85,22 @@ def test_a_direct_config_gets_its_own_vpc_and_subnet_ids(endpoint: str, tmp_path
 
 
 def test_a_starter_config_gets_its_artifact_bucket(endpoint: str, aws: Callable[[str], Any]) -> None:
-    product = load_product(REPO / "products" / f"{STARTER}.yaml")
-    seeded = seed(product, boto3_clients(endpoint))
-    bucket = product.config["artifact_bucket"]
-    source = product.config["source"]["bucket"]
-    assert seeded.created == [f"S3 bucket {bucket}", f"S3 bucket {source}"] and seeded.vpc_id == ""
     import boto3
 
-    boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1").head_bucket(Bucket=bucket)
+    s3 = boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1")
+    product = load_product(REPO / "products" / f"{STARTER}.yaml")
+    bucket = product.config["artifact_bucket"]
+    source = product.config["source"]["bucket"]
+    templates = template_bucket_name(product.account_id, "us-east-1")  # what `mlprov bootstrap` makes
+    present = {b["Name"] for b in s3.list_buckets().get("Buckets", [])}  # other tests of this process seed too
+    seeded = seed(product, boto3_clients(endpoint))
+    expected = [f"S3 bucket {templates} (the bootstrap's template bucket)", f"S3 bucket {bucket}", f"S3 bucket {source}"]
+    assert seeded.created == [line for line, name in zip(expected, (templates, bucket, source), strict=True)
+                              if name not in present]
+    assert seeded.vpc_id == ""
+    for name in (templates, bucket, source):
+        s3.head_bucket(Bucket=name)
+    assert s3.get_bucket_versioning(Bucket=templates)["Status"] == "Enabled"
+    rule = s3.get_bucket_encryption(Bucket=templates)["ServerSideEncryptionConfiguration"]["Rules"][0]
+    assert rule["ApplyServerSideEncryptionByDefault"]["SSEAlgorithm"] == "aws:kms"
+    assert seed(product, boto3_clients(endpoint)).created == []  # idempotent

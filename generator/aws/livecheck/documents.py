@@ -4,9 +4,9 @@ written with a string or a one-item list, statements in another order, or URL-en
 - IAM returns policy documents URL-encoded (RFC 3986) (IAM API Reference, "PolicyVersion" Document and
   "GetRole"); botocore decodes most of them into a dict, and :func:`parse` decodes whatever is left.
 - KMS GetKeyPolicy returns the key policy as a JSON string (AWS KMS API Reference, "GetKeyPolicy").
-Template values may hold intrinsics; :func:`resolve` replaces ``Ref`` and ``Fn::GetAtt`` ``Arn`` with what the
-stack created and ``${AWS::...}`` pseudo parameters from the stack ARN. Anything else makes the document
-unresolvable: the property is then reported as not compared instead of guessed.
+Template values may hold intrinsics; :func:`resolve` replaces ``Ref``, ``Fn::GetAtt`` ``Arn`` and a security
+group's ``GroupId`` with what the stack created and ``${AWS::...}`` pseudo parameters from the stack ARN.
+Anything else makes the document unresolvable: the property is then reported as not compared instead of guessed.
 """
 
 from __future__ import annotations
@@ -18,7 +18,11 @@ from typing import Any
 from urllib.parse import unquote
 
 _SINGLE_OR_LIST = {"Action", "NotAction", "Resource", "NotResource", "AWS", "Service", "Federated", "CanonicalUser"}
-_PSEUDO = re.compile(r"\$\{(AWS::[A-Za-z]+|[A-Za-z0-9]+(?:\.Arn)?)\}")
+_PSEUDO = re.compile(r"\$\{(AWS::[A-Za-z]+|[A-Za-z0-9]+(?:\.[A-Za-z]+)?)\}")
+# Attributes whose value is the resource's physical id. AWS::EC2::SecurityGroup: "Ref returns the ID of the
+# security group" (in a VPC) and "GroupId: The group ID of the specified security group, such as sg-94b3a1f6"
+# (CloudFormation Template Reference, AWS::EC2::SecurityGroup, Return values).
+_PHYSICAL_ATTRS = {"GroupId"}
 
 
 class Unresolvable(Exception):
@@ -77,6 +81,11 @@ class Resolver:
             if arn:
                 return arn
             raise Unresolvable(name)
+        if "." in name:
+            target, attr = name.split(".", 1)
+            if attr in _PHYSICAL_ATTRS and target in self.physical:
+                return self.physical[target]
+            raise Unresolvable(name)
         if name in self.physical:
             return self.physical[name]
         raise Unresolvable(name)
@@ -89,9 +98,7 @@ class Resolver:
                     return self._name(str(arg))
                 if key == "Fn::GetAtt":
                     target, attr = (arg[0], arg[1]) if isinstance(arg, list) else str(arg).split(".", 1)
-                    if attr != "Arn":
-                        raise Unresolvable(f"{target}.{attr}")
-                    return self._name(f"{target}.Arn")
+                    return self._name(f"{target}.{attr}")
                 if key == "Fn::Sub" and isinstance(arg, str):
                     return _PSEUDO.sub(lambda m: self._name(m.group(1)), arg)
                 if key.startswith("Fn::"):

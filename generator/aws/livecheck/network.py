@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from mlprov.aws.livecheck.absent import Gone
-from mlprov.aws.livecheck.context import Compared, Ctx
+from mlprov.aws.livecheck.context import NOT_COMPARED, Compared, Ctx
 
 
 def _rules(perms: list[dict[str, Any]]) -> list[str]:
@@ -27,14 +27,19 @@ def _rules(perms: list[dict[str, Any]]) -> list[str]:
     return sorted(out)
 
 
-def _template_rules(ctx: Ctx, rules: list[dict[str, Any]]) -> list[str]:
+def _template_rules(ctx: Ctx, rules: list[dict[str, Any]]) -> list[str] | str:
+    """The template's rules in :func:`_rules` form, or NOT_COMPARED when a peer holds an intrinsic not evaluated
+    here (e.g. ``Fn::ImportValue`` of an existing group): the property is then skipped, never guessed as drift."""
     out = []
     for r in rules:
         peer = r.get("CidrIp") or r.get("CidrIpv6") or r.get("SourceSecurityGroupId") or \
             r.get("DestinationSecurityGroupId") or r.get("DestinationPrefixListId")
         proto = str(r.get("IpProtocol"))
         lo, hi = (None, None) if proto == "-1" else (r.get("FromPort"), r.get("ToPort"))
-        out.append(f"{proto}:{lo}-{hi}:{ctx.resolve(peer)}")
+        resolved = ctx.resolve(peer)
+        if resolved == NOT_COMPARED:
+            return NOT_COMPARED
+        out.append(f"{proto}:{lo}-{hi}:{resolved}")
     return sorted(out)
 
 
