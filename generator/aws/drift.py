@@ -53,7 +53,7 @@ def check(aws: Aws, product_name: str, stack_name: str, environment: str = "") -
     physical["AWS::StackName"] = stack_name
     outs = stack.outputs(current)
     for lid, r in resources.items():
-        if not r.physical_id:
+        if not r.physical_id and r.type not in livecheck.BY_PROPERTIES:
             continue
         props: dict[str, Any] = template.get("Resources", {}).get(lid, {}).get("Properties", {})
         ctx = livecheck.Ctx(aws, props, physical, outs, lid, template=template, stack_arn=str(current.get("StackId", "")))

@@ -28,6 +28,7 @@ CHECKS: dict[str, Check] = {
     "AWS::IAM::ManagedPolicy": iam.managed_policy,
     "AWS::IAM::Policy": iam.inline_policy,
     "AWS::EC2::SecurityGroup": network.security_group,
+    "AWS::EC2::SecurityGroupIngress": network.ingress_rule,
     "AWS::EC2::VPCEndpoint": network.vpc_endpoint,
     "AWS::SNS::Topic": services.topic,
     "AWS::SNS::Subscription": services.subscription,
@@ -40,6 +41,10 @@ CHECKS: dict[str, Check] = {
     "AWS::Events::Rule": services.event_rule,
     "AWS::SageMaker::ModelPackageGroup": services.model_package_group,
 }
+
+# Types checked from their template properties alone: the physical id names no object to read (a security-group
+# rule's id; the embedded moto server leaves it empty).
+BY_PROPERTIES = frozenset({"AWS::EC2::SecurityGroupIngress"})
 
 Result = tuple[str, list[Difference], list[str], str]
 
@@ -81,4 +86,4 @@ def run(ctx: Ctx, resource_type: str, physical_id: str) -> Result | None:
     return _verdict(compared)
 
 
-__all__ = ["CHECKS", "EXISTS", "Ctx", "Gone", "run"]
+__all__ = ["BY_PROPERTIES", "CHECKS", "EXISTS", "Ctx", "Gone", "run"]

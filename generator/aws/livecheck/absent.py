@@ -33,6 +33,7 @@ ABSENT: dict[str, frozenset[str]] = {
     "AWS::KMS::Alias": frozenset({"NotFoundException"}),
     "AWS::SSM::Parameter": frozenset({"ParameterNotFound"}),
     "AWS::EC2::SecurityGroup": frozenset({"InvalidGroup.NotFound", "InvalidGroupId.NotFound"}),
+    "AWS::EC2::SecurityGroupIngress": frozenset({"InvalidGroup.NotFound", "InvalidGroupId.NotFound"}),
     "AWS::EC2::VPCEndpoint": frozenset({"InvalidVpcEndpointId.NotFound"}),
     "AWS::Logs::LogGroup": frozenset({"ResourceNotFoundException"}),
     "AWS::Logs::MetricFilter": frozenset({"ResourceNotFoundException"}),

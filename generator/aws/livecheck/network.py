@@ -71,3 +71,34 @@ def vpc_endpoint(ctx: Ctx, endpoint_id: str) -> Compared:
     if "PrivateDnsEnabled" in ctx.props:
         out.append(("PrivateDnsEnabled", bool(ctx.props["PrivateDnsEnabled"]), bool(endpoint.get("PrivateDnsEnabled"))))
     return out
+
+
+def _import_value(ctx: Ctx, value: Any) -> Any:
+    """``Fn::ImportValue`` of a literal export name, read with ListExports (CloudFormation API Reference,
+    "ListExports"); any other value through the template resolver."""
+    if isinstance(value, dict) and set(value) == {"Fn::ImportValue"} and isinstance(value["Fn::ImportValue"], str):
+        name = value["Fn::ImportValue"]
+        for page in ctx.aws.cfn.get_paginator("list_exports").paginate():
+            for export in page.get("Exports", []):
+                if export.get("Name") == name:
+                    return str(export["Value"])
+        return NOT_COMPARED
+    return ctx.resolve(value)
+
+
+def ingress_rule(ctx: Ctx, physical_id: str) -> Compared:
+    """AWS::EC2::SecurityGroupIngress: the rule the stack owns on a group (e.g. the SG provisioner's, imported).
+    Its physical id names no API object, so the group is read and the rule looked up in its IpPermissions; a rule
+    revoked out of band is drift ("absent"). A group that no longer exists: DELETED."""
+    del physical_id
+    group = _import_value(ctx, ctx.props.get("GroupId"))
+    if group == NOT_COMPARED:
+        return [("rule", NOT_COMPARED, None)]
+    expected = _template_rules(ctx, [ctx.props])
+    if expected == NOT_COMPARED:
+        return [("rule", NOT_COMPARED, None)]
+    groups = ctx.aws.client("ec2").describe_security_groups(GroupIds=[group])["SecurityGroups"]
+    if not groups:
+        raise Gone
+    actual = set(_rules(groups[0].get("IpPermissions", [])))
+    return [("rule", expected, [r for r in expected if r in actual] if actual.issuperset(expected) else "absent")]
