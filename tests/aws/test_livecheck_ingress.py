@@ -49,7 +49,8 @@ def _run(groups: list[dict[str, Any]]) -> tuple[Any, _Ec2]:
 
 
 def test_the_rule_on_the_imported_group_is_in_sync() -> None:
-    (status, diffs, checked, _note), ec2 = _run([{"IpPermissions": [RULE, {"IpProtocol": "-1", "IpRanges": [{"CidrIp": "10.0.0.0/8"}]}]}])
+    other = {"IpProtocol": "-1", "IpRanges": [{"CidrIp": "10.0.0.0/8"}]}
+    (status, diffs, checked, _note), ec2 = _run([{"IpPermissions": [RULE, other]}])
     assert (status, diffs, checked) == (IN_SYNC, [], ["exists", "rule"])
     assert ec2.asked == [["sg-endpoints"]]  # the export's value, read with ListExports
 
