@@ -29,7 +29,8 @@ from mlprov.config.model import Product
 from mlprov.deploypath import role_arn, service_role_name, template_bucket_name
 
 KINDS = ("deployer", "plan", "drift")
-PLAN_WRITES = frozenset({"cloudformation:CreateChangeSet", "cloudformation:DeleteChangeSet"})
+# A preview's change set of a template over 51,200 bytes goes through S3 (aws/plan.py uploads it first).
+PLAN_WRITES = frozenset({"cloudformation:CreateChangeSet", "cloudformation:DeleteChangeSet", "s3:PutObject"})
 DRIFT_WRITES = frozenset({"cloudformation:DetectStackDrift", "cloudformation:DetectStackResourceDrift"})
 # CloudFormation authorizes tagging the stack a change set creates as cloudformation:TagResource
 # (condition key cloudformation:CreateAction in IAM's reference).

@@ -109,6 +109,12 @@ def test_the_deployer_calls_only_cloudformation_on_its_stacks_and_passes_only_th
         assert not [a for a in acts if a.startswith("iam:") and a not in ("iam:PassRole", *IAM_READS)], st
         if [a for a in acts if a in IAM_READS]:
             assert not [r for r in _list(st["Resource"]) if prefix not in r], st
+    # The only object writes: the template upload, to the bootstrap bucket's templates/ (deployer and plan previews).
+    product = load_product(path)
+    templates = f"arn:aws:s3:::mlprov-templates-{product.account_id}-{product.region}/templates/*"
+    for kind, principal in (("deployer", deployer), ("plan", c["principals"][2]), ("drift", c["principals"][3])):
+        puts = [st["Resource"] for st in _statements(principal) if "s3:PutObject" in _list(st["Action"])]
+        assert puts == ([] if kind == "drift" else [templates]), kind
     plan_actions = {a for st in _statements(c["principals"][2]) for a in _list(st["Action"])}
     assert "cloudformation:ExecuteChangeSet" not in plan_actions and "cloudformation:DeleteStack" not in plan_actions
     drift_actions = {a for st in _statements(c["principals"][3]) for a in _list(st["Action"])}
