@@ -1,11 +1,12 @@
 """Statements of the account-level principals for one product: deployer, plan (PR previews) and drift.
 
 - **deployer**: the tool's CloudFormation calls on the product's stacks (``<stack>`` and ``<stack>-t??????``
-  test copies), every read-only call the tool makes, and ``iam:PassRole`` of the product's service role to
-  CloudFormation only. ``cloudformation:CreateChangeSet`` only with ``cloudformation:RoleArn`` = that role, so no
-  change set can run with the deployer's own (or another) identity.
-- **plan**: create / describe / delete change sets (never execute), the read-only calls, the same PassRole
-  (a change set is created with its ``RoleARN``). It cannot delete the stack a CREATE change set leaves in
+  test copies), every read-only call the tool makes, the template upload (``templates/*`` of
+  ``mlprov-templates-<acct>-<region>``) and ``iam:PassRole`` of the product's service role to CloudFormation only.
+  ``cloudformation:CreateChangeSet`` only with ``cloudformation:RoleArn`` = that role,
+  so no change set can run with the deployer's own (or another) identity.
+- **plan**: create / describe / delete change sets (never execute), the read-only calls, the template upload, the
+  same PassRole (a change set is created with its ``RoleARN``). It cannot delete the stack a CREATE change set leaves in
   REVIEW_IN_PROGRESS; such a stack holds no resources and the next change set reuses it (changeset.delete tolerates
   the AccessDenied).
 - **drift**: drift detection and the read-only calls, plus the *read* handler permissions of every resource:
@@ -23,15 +24,26 @@ from typing import Any
 from mlprov.access import handlers, iamref, toolcalls
 from mlprov.access.grants import Grants
 from mlprov.access.scoping import Ctx, scope
+from mlprov.aws.templatesource import KEY_PREFIX
 from mlprov.config.model import Product
-from mlprov.deploypath import role_arn, service_role_name
+from mlprov.deploypath import role_arn, service_role_name, template_bucket_name
 
 KINDS = ("deployer", "plan", "drift")
-PLAN_WRITES = frozenset({"cloudformation:CreateChangeSet", "cloudformation:DeleteChangeSet"})
+# A preview's change set of a template over 51,200 bytes goes through S3 (aws/plan.py uploads it first).
+PLAN_WRITES = frozenset({"cloudformation:CreateChangeSet", "cloudformation:DeleteChangeSet", "s3:PutObject"})
 DRIFT_WRITES = frozenset({"cloudformation:DetectStackDrift", "cloudformation:DetectStackResourceDrift"})
 # CloudFormation authorizes tagging the stack a change set creates as cloudformation:TagResource
 # (condition key cloudformation:CreateAction in IAM's reference).
 TAGGING = frozenset({"cloudformation:TagResource"})
+# The tool's only object calls: the template upload (HeadObject = s3:GetObject, PutObject) to the bootstrap's
+# template bucket, for a template over the 51,200-byte inline limit (aws/templatesource.py). CloudFormation reads a
+# TemplateURL with the caller's credentials, so the change set's creator needs s3:GetObject on it too ("Allow stack
+# creation based on template", https://docs.aws.amazon.com/prescriptive-guidance/latest/least-privilege-cloudformation/sample-id-policies-for-cloudformation.html).
+TEMPLATE_OBJECTS = frozenset({"s3:GetObject", "s3:PutObject"})
+
+
+def template_objects_arn(product: Product) -> str:
+    return f"arn:{product.partition}:s3:::{template_bucket_name(product.account_id, product.region)}/{KEY_PREFIX}*"
 
 
 def service_role_arn(product: Product) -> str:
@@ -57,6 +69,8 @@ def statements(kind: str, product: Product, template: Mapping[str, Any]) -> list
         if action == "cloudformation:CreateChangeSet":
             grants.add([action], stacks, {"StringEquals": {"cloudformation:RoleArn": service_role_arn(product)}},
                        sid="ChangeSetsOnlyWithTheServiceRole")
+        elif action in TEMPLATE_OBJECTS:
+            grants.add([action], [template_objects_arn(product)], sid="TemplatesThroughTheBootstrapBucket")
         else:
             scope(ctx, grants, action, "tool", strict=False)
     if kind in ("deployer", "plan"):

@@ -115,6 +115,18 @@ def _connection_arn(ctx: Ctx) -> str | None:
     return str(source["connection_arn"]) if source.get("type") == "connection" else None
 
 
+def _foreign_endpoint_groups(ctx: Ctx) -> bool:
+    """Whether an endpoint of the template uses a security group the template does not create (Fn::ImportValue)."""
+    own = set(ctx.of_type("AWS::EC2::SecurityGroup"))
+    for lid in ctx.of_type("AWS::EC2::VPCEndpoint"):
+        for group in ctx.resources[lid].get("Properties", {}).get("SecurityGroupIds", []):
+            ref = group.get("Ref") if isinstance(group, dict) else None
+            att = group.get("Fn::GetAtt") if isinstance(group, dict) else None
+            if ref not in own and not (isinstance(att, list) and att[0] in own):
+                return True
+    return False
+
+
 def special(ctx: Ctx, grants: Grants, action: str) -> bool:
     """IAM actions whose grant carries a condition; True when handled here."""
     if action.endswith(":PassConnection") and (conn := _connection_arn(ctx)):
@@ -170,15 +182,18 @@ def scope(ctx: Ctx, grants: Grants, action: str, logical: str, *, strict: bool =
             key = "aws:RequestTag" if CREATOR[tagged[0]] == action else "aws:ResourceTag"
             grants.add([action], [iamref.fill(fmt, ctx.part, ctx.region, ctx.acct)], ctx.tag_condition(key))
             matched = True
-        if rname in ("vpc", "subnet") and action in NETWORK_CALLS:
+        if rname in ("vpc", "subnet") and ctx.product.network and (
+                action in NETWORK_CALLS or iamref.is_read_only(action)):
+            # Reads of the configured VPC (the forecast's ec2:DescribeVpcAttribute of its DNS attributes,
+            # https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeVpcAttribute.html) name it too.
             grants.add([action], ctx.network_arns(rname))
             matched = True
         if rname == "security-group-rule" and name.startswith("Authorize") and "AWS::EC2::SecurityGroup" in ctx.types:
             # Rules get new AWS-picked ids in the same call; the security group itself is authorized by tag.
             grants.add([action], [iamref.fill(fmt, ctx.part, ctx.region, ctx.acct)])
-        if (service == "ec2" and rname == "security-group" and "VpcEndpoint" in name
-                and "AWS::EC2::SecurityGroup" not in ctx.types):
-            # security_group_mode existing: the endpoints use the SG the provisioner stack exports (id unknown here).
+        if service == "ec2" and rname == "security-group" and "VpcEndpoint" in name and _foreign_endpoint_groups(ctx):
+            # security_group_mode existing: the endpoints use the SG the provisioner stack exports (id unknown here,
+            # not tagged by this product); the stack's own groups (the build SG) do not change that.
             grants.add([action], [iamref.fill(fmt, ctx.part, ctx.region, ctx.acct)])
     if strict and not matched and not frozen:
         raise PolicyError(f"{logical}: {action} would match none of the product's resources; add a scope for it")

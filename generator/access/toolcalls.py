@@ -2,7 +2,8 @@
 
 An AST scan of ``generator/`` finds every method call on an injected boto3 client: ``<x>.client("svc")``,
 a name bound to one in the same function, the conventional parameter names of the deploy code (``cfn``,
-``ssm``, ...), ``aws.cfn`` / ``aws.ssm``, and ``get_paginator("op")``. Each method is checked against botocore's
+``ssm``, ...), ``aws.cfn`` / ``aws.ssm``, and ``get_paginator("op")``; a bound method handed to a helper
+(``_or_none(client.get_bucket_encryption, ...)``) counts as a call too. Each method is checked against botocore's
 service model (so only API operations count) and mapped to its IAM action: ``<prefix>:<Operation>``, or
 :data:`OVERRIDES` where IAM authorizes the operation under another name. An operation with no IAM action is an
 error (:class:`UnmappedCallError`); the tests fail when a new call has none. ``local_aws/`` (the embedded
@@ -110,14 +111,17 @@ def scan_source(source: str, module: str) -> list[Call]:
     for scope in [tree, *scopes]:
         bound = _bindings(scope)
         for node in ast.walk(scope):
-            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+            # A call ``client.op(...)``, or a bound method passed on (``_or_none(client.op, ...)``): both call AWS.
+            attr = node.func if isinstance(node, ast.Call) else node
+            if not isinstance(attr, ast.Attribute):
                 continue
-            key = (node.lineno, node.col_offset)
-            service = _service_of(node.func.value, bound)
+            key = (attr.lineno, attr.col_offset)
+            service = _service_of(attr.value, bound)
             if service is None or key in seen:
                 continue
-            method = node.func.attr
-            if method == "get_paginator" and node.args and isinstance(node.args[0], ast.Constant):
+            method = attr.attr
+            if (method == "get_paginator" and isinstance(node, ast.Call) and node.args
+                    and isinstance(node.args[0], ast.Constant)):
                 method = str(node.args[0].value)
             elif method in NOT_OPERATIONS:
                 continue
@@ -125,7 +129,7 @@ def scan_source(source: str, module: str) -> list[Call]:
             if operation is None:
                 continue  # a name like `ssm` that holds something else here; only API operations count
             seen.add(key)
-            calls.append(Call(module, node.lineno, service, operation, action_for(service, operation)))
+            calls.append(Call(module, attr.lineno, service, operation, action_for(service, operation)))
     return sorted(calls, key=lambda c: c.line)
 
 

@@ -205,7 +205,11 @@ def merged(statements: list[Statement]) -> list[Statement]:
     of its own service (S3 actions on SageMaker ARNs match no request).
     """
     same: dict[str, Statement] = {}  # first: statements on the very same resources unite their actions
+    kept: list[Statement] = []
     for st in statements:
+        if _own_network_statement(st):
+            kept.append({k: (list(v) if isinstance(v, list) else v) for k, v in st.items()})
+            continue
         key = repr((sorted(st.get("Condition", {}).items()), st["Resource"]))
         if key in same:
             same[key]["Action"] = sorted(set(same[key]["Action"]) | set(st["Action"]))
@@ -226,4 +230,11 @@ def merged(statements: list[Statement]) -> list[Statement]:
         target[1].update(services or set())
         target[2]["Action"] = sorted(set(target[2]["Action"]) | set(st["Action"]))
         target[2]["Resource"] = target[2]["Resource"] + [r for r in st["Resource"] if r not in target[2]["Resource"]]
-    return out
+    return out + kept
+
+
+def _own_network_statement(st: Statement) -> bool:
+    """CodeBuild's VPC statements (EC2 actions on named network resources) stay whole, with their Sids, so the
+    boundary's network permissions read as CodeBuild documents them ("Allow CodeBuild access to AWS services
+    required to create a VPC network interface", CodeBuild User Guide) and as the roles hold them."""
+    return st["Resource"] != "*" and all(a.startswith("ec2:") for a in st["Action"])

@@ -21,6 +21,7 @@ from mlprov.render.engine import render
 from tests.conftest import PRODUCTS
 
 KINDS = ["deployer", "cloudformation-service-role", "plan", "drift"]
+IAM_READS = ("iam:GetRole", "iam:GetRolePolicy", "iam:GetPolicy", "iam:GetPolicyVersion", "iam:ListRolePolicies")
 
 
 @cache
@@ -98,6 +99,7 @@ def test_the_deployer_calls_only_cloudformation_on_its_stacks_and_passes_only_th
     c = _contract(path)
     deployer, service = c["principals"][0], c["principals"][1]
     stacks = arns.stack_names(load_product(path))
+    prefix = load_product(path).prefix
     for st in _statements(deployer):
         acts = _list(st["Action"])
         writes = [a for a in acts if a.startswith("cloudformation:") and not a.split(":")[1].startswith(("Describe", "Get", "List"))]
@@ -108,8 +110,16 @@ def test_the_deployer_calls_only_cloudformation_on_its_stacks_and_passes_only_th
             assert st["Condition"] == {"StringEquals": {"iam:PassedToService": "cloudformation.amazonaws.com"}}
         if "cloudformation:CreateChangeSet" in acts:
             assert st["Condition"] == {"StringEquals": {"cloudformation:RoleArn": service["arn"]}}
-        assert not [a for a in acts if a.startswith("iam:") and a not in ("iam:PassRole", "iam:GetRole", "iam:GetPolicy",
-                                                                           "iam:ListRolePolicies")], st
+        # IAM reads of check-drift's live checks (role, inline and managed policy documents): the product's own only.
+        assert not [a for a in acts if a.startswith("iam:") and a not in ("iam:PassRole", *IAM_READS)], st
+        if [a for a in acts if a in IAM_READS]:
+            assert not [r for r in _list(st["Resource"]) if prefix not in r], st
+    # The only object writes: the template upload, to the bootstrap bucket's templates/ (deployer and plan previews).
+    product = load_product(path)
+    templates = f"arn:aws:s3:::mlprov-templates-{product.account_id}-{product.region}/templates/*"
+    for kind, principal in (("deployer", deployer), ("plan", c["principals"][2]), ("drift", c["principals"][3])):
+        puts = [st["Resource"] for st in _statements(principal) if "s3:PutObject" in _list(st["Action"])]
+        assert puts == ([] if kind == "drift" else [templates]), kind
     plan_actions = {a for st in _statements(c["principals"][2]) for a in _list(st["Action"])}
     assert "cloudformation:ExecuteChangeSet" not in plan_actions and "cloudformation:DeleteStack" not in plan_actions
     drift_actions = {a for st in _statements(c["principals"][3]) for a in _list(st["Action"])}

@@ -14,7 +14,9 @@ def test_the_scan_finds_the_deploy_paths_calls() -> None:
     assert ("aws/deploy.py", "cloudformation:ExecuteChangeSet") in found
     assert ("aws/outputs.py", "ssm:GetParameter") in found  # the output verification (issue 10: was missing)
     assert ("aws/preflight.py", "ssm:GetParameter") in found  # the SSM pre-flight
-    assert ("aws/livecheck.py", "s3:ListBucket") in found  # head_bucket is authorized as ListBucket
+    assert ("aws/livecheck/storage.py", "s3:ListBucket") in found  # head_bucket is authorized as ListBucket
+    # passed to a helper as a bound method (_or_none(client.get_bucket_encryption, ...)): a call all the same
+    assert ("aws/livecheck/storage.py", "s3:GetEncryptionConfiguration") in found
     assert not [c for c in calls if c.module.startswith("local_aws/")]
 
 
@@ -32,10 +34,11 @@ def f(aws, cfn, ctx):
     ctx.aws.ssm.get_parameter(Name="/x")
     aws.cfn.execute_change_set(ChangeSetName="c")
     logs.mkdir()  # not an operation of the service: ignored
+    retry(logs.describe_log_streams, logGroupName="g")
 '''
     assert [(c.line, c.action) for c in scan_source(source, "m.py")] == [
         (3, "kms:DescribeKey"), (5, "logs:DescribeLogGroups"), (6, "cloudformation:ListStackResources"),
-        (7, "ssm:GetParameter"), (8, "cloudformation:ExecuteChangeSet")]
+        (7, "ssm:GetParameter"), (8, "cloudformation:ExecuteChangeSet"), (10, "logs:DescribeLogStreams")]
 
 
 def test_a_call_whose_operation_has_no_iam_action_fails(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -20,7 +20,7 @@ from typing import Any
 from mlprov.access import dependent, handlers, iamref, toolcalls
 from mlprov.access.arns import resource_arns
 from mlprov.config.model import Product
-from mlprov.deploypath import PRODUCT_TAG, product_service_role_arn
+from mlprov.deploypath import PRODUCT_TAG, product_service_role_arn, template_bucket_name
 
 from tests.iam.oracle import Request
 
@@ -114,6 +114,10 @@ def _candidates(world: World, logical: str, action: str, rname: str, fmt: str) -
         t = world.resources[lid]["Type"]
         if t in CREATES and CREATES[t][:2] == (service, rname):
             creating = lid == logical and action == f"{service}:{CREATES[t][2]}"
+            if lid != logical and t == rtype and action == f"{service}:{CREATES[t][2]}":
+                # The create call of a type names only the new resource of that type (CreateSecurityGroup takes
+                # no other group: a rule's referenced group is the later Authorize* call's), never a sibling.
+                continue
             out.append((world.tagged_arn(lid), world.tag("aws:RequestTag") | {"aws:TagKeys": [PRODUCT_TAG]} if creating
                         else world.tag("aws:ResourceTag")))
     if out or tagging:
@@ -219,6 +223,12 @@ def tool_requests(product: Product, template: Mapping[str, Any], actions: list[s
         rtypes = iamref.resource_types(action)
         if not rtypes:
             yield Labeled(f"tool {action}", Request(action, "*"))
+            continue
+        if action in ("s3:GetObject", "s3:PutObject"):
+            # The tool's only object calls: the template upload to the bootstrap's bucket (aws/templatesource.py).
+            bucket = template_bucket_name(product.account_id, product.region)
+            yield Labeled(f"tool {action} template", Request(action, f"arn:{world.part}:s3:::{bucket}/templates/"
+                                                                    "3f2a9c0d1e4b5a6978877665544332211ffeeddccbbaa998877665544332211.json"))
             continue
         if action.startswith("cloudformation:"):
             ctx: dict[str, Any] = {}

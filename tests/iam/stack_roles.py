@@ -1,11 +1,14 @@
 """The identity policies (and boundary) of each role of a rendered stack, resolved for the IAM oracle.
 
-The only intrinsic the role policies hold is the stack key's ARN (``Fn::GetAtt: [KmsKey, Arn]``); it becomes a
-concrete key ARN of the product's account and region (``key_arn``).
+The intrinsics the role policies hold become what CloudFormation would resolve them to, with realistic ids: the
+stack key's ARN (``Fn::GetAtt: [KmsKey, Arn]``, ``key_arn``), the build security group's id (``Fn::Sub`` of
+``${BuildSecurityGroup.GroupId}``, ``SG_ID``) and the subnet ids of an SSM-resolved network (``Ref: SubnetIds``
+inside ``Fn::Join`` / ``Fn::Sub`` / ``Fn::Split``, ``SSM_SUBNETS``). Any other intrinsic fails the test.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -20,10 +23,50 @@ def key_arn(product: Product) -> str:
     return f"arn:aws:kms:{product.region}:{product.account_id}:key/{KEY_ID}"
 
 
+SG_ID = "sg-0b1c2d3e4f5a69788"  # what EC2 picks for the build security group
+SSM_SUBNETS = ["subnet-0c1d2e3f4a5b69781", "subnet-0c1d2e3f4a5b69782"]  # the SSM parameter's value
+GET_ATTS = {("BuildSecurityGroup", "GroupId"): SG_ID}
+
+
+def _sub(text: str, variables: dict[str, Any], product: Product) -> str:
+    def one(m: re.Match[str]) -> str:
+        name = m.group(1)
+        if name in variables:
+            return str(variables[name])
+        if "." in name and tuple(name.split(".", 1)) in GET_ATTS:
+            return GET_ATTS[(name.split(".", 1)[0], name.split(".", 1)[1])]
+        value = _ref(name, product)
+        if not isinstance(value, str):
+            raise AssertionError(f"unresolved ${{{name}}} in a role policy's Fn::Sub: {text}")
+        return value
+
+    return re.sub(r"\$\{([^}!]+)\}", one, text)
+
+
+def _ref(name: str, product: Product) -> str | list[str]:
+    pseudo = {"AWS::Region": product.region, "AWS::AccountId": product.account_id, "AWS::Partition": product.partition}
+    if name in pseudo:
+        return pseudo[name]
+    if name == "SubnetIds":
+        return [str(s) for s in product.network.get("subnet_ids") or SSM_SUBNETS]
+    raise AssertionError(f"unresolved Ref in a role policy: {name}")
+
+
 def _resolve(node: Any, product: Product) -> Any:
     if isinstance(node, dict):
         if node == {"Fn::GetAtt": ["KmsKey", "Arn"]}:
             return key_arn(product)
+        if len(node) == 1:
+            (key, arg), = node.items()
+            if key == "Ref":
+                return _ref(arg, product)
+            if key == "Fn::Sub":
+                text, variables = (arg, {}) if isinstance(arg, str) else (arg[0], _resolve(arg[1], product))
+                return _sub(text, variables, product)
+            if key == "Fn::Join":
+                return str(arg[0]).join(_resolve(arg[1], product))
+            if key == "Fn::Split":
+                return str(_resolve(arg[1], product)).split(str(arg[0]))
         if any(k.startswith("Fn::") or k == "Ref" for k in node):
             raise AssertionError(f"unresolved intrinsic in a role policy: {node}")
         return {k: _resolve(v, product) for k, v in node.items()}
