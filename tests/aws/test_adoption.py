@@ -25,7 +25,8 @@ REGIONS = {STARTER: "us-east-1", PROFESSIONAL: "us-west-2", ENTERPRISE: "eu-west
 APP_IDS = {STARTER: ("s001", "s701"), PROFESSIONAL: ("a001", "a701"), ENTERPRISE: ("b002", "b701")}
 STACKS = {STARTER: "startupco-dev-s701-use1-fraud-detection-ml", PROFESSIONAL: "techcorp-prod-a701-usw2-customer-churn-ml",
           ENTERPRISE: "globalbank-prod-b701-euw1-demand-forecasting-ml"}
-ADOPTED = {"ModelPackageGroup", "ModelBuildRepository", "ModelDeployRepository", "ArtifactsBucket", "ComplianceLogGroup"}
+ADOPTED = {"ModelPackageGroup", "ModelBuildRepository", "ModelDeployRepository", "ArtifactsBucket", "ComplianceLogGroup",
+           "BuildLogGroup"}
 
 
 def _resources(cfn: Any, stack: str) -> dict[str, tuple[str, str]]:

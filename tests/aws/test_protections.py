@@ -78,7 +78,7 @@ def test_interrupted_and_failed_deploys_never_leave_the_stack_unprotected(
     cc, s3 = _configs(scratch)
     aws = ["--endpoint-url", endpoint]
     cfn = client(endpoint, "cloudformation", REGION)
-    stateful = ["ArtifactsBucket", "ModelBuildRepository", "ModelDeployRepository", "ModelPackageGroup"]
+    stateful = ["ArtifactsBucket", "BuildLogGroup", "ModelBuildRepository", "ModelDeployRepository", "ModelPackageGroup"]
     assert run_cli(monkeypatch, "deploy-product", str(cc), "--force", *aws) == 0
     capsys.readouterr()
     assert _denied(cfn) == stateful and _protected(cfn)
@@ -93,7 +93,7 @@ def test_interrupted_and_failed_deploys_never_leave_the_stack_unprotected(
     cap = capsys.readouterr()
     assert cap.err.splitlines() == [OVERRIDE, UNDONE, f"deploy of {STACK} failed: stack is CREATE_COMPLETE",
                                     "  ExecuteChangeSet: InternalFailure: injected", "hint: fix the cause above and deploy again"]
-    assert "stack policy: replace/delete denied on 4 stateful resource(s) (was allow-all: restored)" in cap.out.splitlines()
+    assert "stack policy: replace/delete denied on 5 stateful resource(s) (was allow-all: restored)" in cap.out.splitlines()
     assert _denied(cfn) == stateful and _protected(cfn)
 
     # 2. what an old Ctrl-C left (allow-all, protection off): a rerun with no changes restores both
@@ -102,7 +102,7 @@ def test_interrupted_and_failed_deploys_never_leave_the_stack_unprotected(
     assert run_cli(monkeypatch, "deploy-product", str(cc), "--force", *aws) == 0
     out = capsys.readouterr().out.splitlines()
     assert f"no changes: stack {STACK} is up to date" in out
-    assert "stack policy: replace/delete denied on 4 stateful resource(s) (was allow-all: restored)" in out
+    assert "stack policy: replace/delete denied on 5 stateful resource(s) (was allow-all: restored)" in out
     assert "termination protection: on (environment prod) (was off: restored)" in out
     assert _denied(cfn) == stateful and _protected(cfn)
 
@@ -128,7 +128,7 @@ def test_interrupted_and_failed_deploys_never_leave_the_stack_unprotected(
     err = capsys.readouterr().err.splitlines()
     assert err == [OVERRIDE, UNDONE, f"interrupted: stack {STACK} is UPDATE_COMPLETE",
                    f"next: rerun `mlprov deploy-product {s3}` to finish and verify", "interrupted"]
-    assert _denied(cfn) == ["ArtifactsBucket", "ModelPackageGroup"] and _protected(cfn)
+    assert _denied(cfn) == ["ArtifactsBucket", "BuildLogGroup", "ModelPackageGroup"] and _protected(cfn)
 
     # 5. a test copy of the prod product: stack policy, but no termination protection (CI removes it, no terminal)
     assert run_cli(monkeypatch, "test-deploy", str(cc), "--suffix", "t0a0b0c", *aws) == 0

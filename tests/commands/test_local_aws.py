@@ -34,7 +34,9 @@ def test_serves_until_ctrl_c() -> None:
         assert endpoint, lines
         url = endpoint.group(1)
         assert lines[1].startswith("CloudFormation models added for: AWS::CloudWatch::Alarm, AWS::CodeBuild::Project, ")
-        assert lines[2:4] == [f"seeded for {STARTER}: S3 bucket sagemaker-us-east-1-123456789012",
+        bootstrap = "mlprov-templates-123456789012-us-east-1 (the bootstrap's template bucket)"
+        assert lines[2:5] == [f"seeded for {STARTER}: S3 bucket {bootstrap}",
+                              f"seeded for {STARTER}: S3 bucket sagemaker-us-east-1-123456789012",
                               f"seeded for {STARTER}: S3 bucket startupco-ml-source-123456789012"]
         assert f"  export AWS_ENDPOINT_URL={url}" in lines
         creds = "  export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing"
@@ -43,8 +45,8 @@ def test_serves_until_ctrl_c() -> None:
 
         s3 = boto3.client("s3", endpoint_url=url, region_name="us-east-1", aws_access_key_id="testing",
                           aws_secret_access_key="testing")
-        assert [b["Name"] for b in s3.list_buckets()["Buckets"]] == ["sagemaker-us-east-1-123456789012",
-                                                                     "startupco-ml-source-123456789012"]
+        assert [b["Name"] for b in s3.list_buckets()["Buckets"]] == [
+            "mlprov-templates-123456789012-us-east-1", "sagemaker-us-east-1-123456789012", "startupco-ml-source-123456789012"]
         source = "startupco-ml-source-123456789012"  # the s3 source as the forecast expects it (MLPROV-F008)
         assert s3.get_bucket_versioning(Bucket=source)["Status"] == "Enabled"
         assert "EventBridgeConfiguration" in s3.get_bucket_notification_configuration(Bucket=source)

@@ -19,7 +19,7 @@ STANDALONE = "globalbank-prod-b002-eu-west-1-demand-forecasting-ml-codecommit-st
 def test_every_enterprise_example_is_reachable(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["check-network"]) == 0
     out = capsys.readouterr().out.splitlines()
-    assert out[-1] == "network reachable: 16 enterprise product(s), every build reaches s3, logs, kms and sts"
+    assert out[-1] == "network reachable: 17 enterprise product(s), every build reaches s3, logs, kms and sts"
     assert f"{STANDALONE}: BuildProject -> logs: endpoint LogsEndpoint" in out
     assert not [line for line in out if "UNREACHABLE" in line]
 

@@ -34,8 +34,8 @@ BOTH = ["BuildProject", "DeployProject"]
 NOWHERE = {"IpProtocol": "-1", "CidrIp": "127.0.0.1/32"}
 
 
-def test_there_are_sixteen_enterprise_examples() -> None:
-    assert len(ENTERPRISE) == 16
+def test_there_are_seventeen_enterprise_examples() -> None:  # 16 codecommit/s3 variants + the connection example
+    assert len(ENTERPRISE) == 17
 
 
 @pytest.mark.parametrize("path", ENTERPRISE, ids=lambda p: p.stem)

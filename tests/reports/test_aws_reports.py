@@ -113,17 +113,18 @@ def test_review_preview_and_drift_page_on_the_local_endpoint(local_aws: str, scr
 def test_review_of_a_deploy_that_would_fail_preflight_is_blocked(local_aws: str, scratch: Path,
                                                                  monkeypatch: pytest.MonkeyPatch,
                                                                  capsys: pytest.CaptureFixture[str]) -> None:
-    """The shipped enterprise config names a VPC and subnets the local account does not have: the deploy's
-    pre-flight would refuse it, so the review is BLOCKED, not READY."""
+    """An enterprise config naming a VPC and subnets the local account does not have (ids no other test seeds: moto's
+    state is shared within a worker): the deploy's pre-flight would refuse it, so the review is BLOCKED, not READY."""
     from tests.reports.support import ENTERPRISE
 
     monkeypatch.setattr(gate, "engine_runner", lambda: lambda _p: clean_gate(ENTERPRISE))
-    config = install(scratch, ENTERPRISE, {"app_id": "b814"}, as_name=ENTERPRISE.replace("b002", "b814"))
+    network = {"vpc_id": "vpc-0a1b2c3d4e5f67814", "subnet_ids": ["subnet-0a1b2c3d4e5f67815", "subnet-0a1b2c3d4e5f67816"]}
+    config = install(scratch, ENTERPRISE, {"app_id": "b814"}, network=network, as_name=ENTERPRISE.replace("b002", "b814"))
     code = run_cli(monkeypatch, "create-review-report", str(config), "--endpoint-url", local_aws)
     out = capsys.readouterr().out.splitlines()
     assert code == 1
     assert out[0].startswith(f"{config.stem}: BLOCKED — ")  # also stale: the test commits a JSON rendering
     where = "(network.vpc_id/subnet_ids) does not exist"
     assert [line for line in out if "pre-flight" in line] == [
-        f"  - pre-flight: VPC vpc-0a1b2c3d4e5f67890 {where}", f"  - pre-flight: subnet subnet-0a1b2c3d4e5f67891 {where}",
-        f"  - pre-flight: subnet subnet-0a1b2c3d4e5f67892 {where}"]
+        f"  - pre-flight: VPC vpc-0a1b2c3d4e5f67814 {where}", f"  - pre-flight: subnet subnet-0a1b2c3d4e5f67815 {where}",
+        f"  - pre-flight: subnet subnet-0a1b2c3d4e5f67816 {where}"]
