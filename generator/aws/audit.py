@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 import logging
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -19,6 +21,7 @@ from mlprov.actionlog import LOGGER_NAME
 from mlprov.aws.changeset import ChangeSet
 from mlprov.aws.preview import Preview
 from mlprov.aws.session import Aws
+from mlprov.errors import MlprovError
 
 _USERINFO = re.compile(r"^([a-z][a-z0-9+.-]*://)[^/@]*@", re.IGNORECASE)
 _QUERY = re.compile(r"\?.*$")
@@ -79,3 +82,20 @@ def start(aws: Aws, stack_name: str, opts: Any, action: str = "") -> Record:
 
 def log(record: Record) -> None:
     logging.getLogger(LOGGER_NAME).info("audit %s", json.dumps(asdict(record), sort_keys=True))
+
+
+@contextmanager
+def recorded(record: Record) -> Iterator[None]:
+    """Log ``record`` when the block ends, whatever happens. A failure sets its outcome: an MlprovError's exit code
+    and message, any other exception's type; a Ctrl-C whose outcome the block already wrote keeps it."""
+    try:
+        yield
+    except MlprovError as exc:
+        record.outcome = f"failed (exit {int(exc.exit_code)}): {exc.message}"
+        raise
+    except BaseException as exc:
+        if not (isinstance(exc, KeyboardInterrupt) and record.outcome):
+            record.outcome = f"failed: {type(exc).__name__}"
+        raise
+    finally:
+        log(record)

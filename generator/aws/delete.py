@@ -14,7 +14,7 @@ from mlprov.aws.session import Aws
 from mlprov.aws.stack import Poller
 from mlprov.config.model import Product
 from mlprov.deploypath import TEST_OF_TAG
-from mlprov.errors import FindingsError, MlprovError, UserError
+from mlprov.errors import FindingsError, UserError
 
 RETAINING = {"Retain", "RetainExceptOnCreate"}
 
@@ -92,18 +92,10 @@ def _termination_protection(name: str, opts: DeleteOptions) -> None:
 def delete(aws: Aws, name: str, opts: DeleteOptions, *, out: TextIO) -> int:
     record = audit.start(aws, name, opts, action="delete")
     record.flags += ["--disable-termination-protection"] if opts.disable_termination_protection else []
-    try:
+    with audit.recorded(record):
         code = _delete(aws, name, opts, out, record)
         record.outcome = record.outcome or ("ok" if code == 0 else f"exit {code}")
         return code
-    except MlprovError as exc:
-        record.outcome = f"failed (exit {int(exc.exit_code)}): {exc.message}"
-        raise
-    except BaseException as exc:
-        record.outcome = f"failed: {type(exc).__name__}"
-        raise
-    finally:
-        audit.log(record)
 
 
 def _delete(aws: Aws, name: str, opts: DeleteOptions, out: TextIO, record: audit.Record) -> int:

@@ -119,34 +119,27 @@ def deploy(aws: Aws, product: Product, text: str, template: dict[str, Any], *, o
     name = product.names.stack
     poller = Poller(local=aws.target.is_local, timeout=opts.wait_timeout)
     record = audit.start(aws, name, opts)
-    try:
-        current = _settle(aws, product, opts, poller, out)
-        _prerequisites(aws, product, text, template, opts, out=out, reports_dir=reports_dir)
-        guard = protect.Protections(name, template, str(product.config["environment"]),
-                                    aws.client("cloudformation", optional=True), test_copy=bool(product.test_suffix))
-        run = _Run(aws, product, text, template, opts, out, err, reports_dir, planner or plan, poller, guard, record)
-        with protect.guarded(aws.cfn, guard, out, err):
-            if current is None and planner is None:
-                _import_retained(aws, product, template, opts, poller=poller, out=out)
-            code = _run(run)
-        if code == 0:
-            _verify(aws, product, out)
-        record.outcome = record.outcome or ("ok" if code == 0 else f"exit {code}")
-        return code
-    except KeyboardInterrupt:
-        record.outcome = "interrupted (Ctrl-C)"
-        for line in recovery.interrupted_lines(aws.cfn, name, aws.target.region, str(product.path),
-                                               test_copy=bool(product.test_suffix)):
-            print(line, file=err)
-        raise
-    except MlprovError as exc:
-        record.outcome = f"failed (exit {int(exc.exit_code)}): {exc.message}"
-        raise
-    except BaseException as exc:
-        record.outcome = f"failed: {type(exc).__name__}"
-        raise
-    finally:
-        audit.log(record)
+    with audit.recorded(record):
+        try:
+            current = _settle(aws, product, opts, poller, out)
+            _prerequisites(aws, product, text, template, opts, out=out, reports_dir=reports_dir)
+            guard = protect.Protections(name, template, str(product.config["environment"]),
+                                        aws.client("cloudformation", optional=True), test_copy=bool(product.test_suffix))
+            run = _Run(aws, product, text, template, opts, out, err, reports_dir, planner or plan, poller, guard, record)
+            with protect.guarded(aws.cfn, guard, out, err):
+                if current is None and planner is None:
+                    _import_retained(aws, product, template, opts, poller=poller, out=out)
+                code = _run(run)
+            if code == 0:
+                _verify(aws, product, out)
+            record.outcome = record.outcome or ("ok" if code == 0 else f"exit {code}")
+            return code
+        except KeyboardInterrupt:
+            record.outcome = "interrupted (Ctrl-C)"
+            for line in recovery.interrupted_lines(aws.cfn, name, aws.target.region, str(product.path),
+                                                   test_copy=bool(product.test_suffix)):
+                print(line, file=err)
+            raise
 
 
 @dataclass
