@@ -1,4 +1,5 @@
-"""``gate [PATHS...]``: cfn-lint, cfn-guard (our pack + Control Tower) and checkov over the products PATHS name.
+"""``gate [PATHS...]``: cfn-lint, cfn-guard (our pack + Control Tower), checkov and iam-escalation (every IAM document
+of the deploy path, :mod:`mlprov.gates.escalation_tool`) over the products PATHS name.
 
 PATHS may be configs, product names, templates or product folders; none gates every product. Prints a table
 (or ``--format json|markdown|sarif``, ``--out FILE``) and always writes ``<reports>/gate/gate.{json,md,sarif}``.
@@ -33,7 +34,7 @@ def add_gate_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", type=Path, help="write the chosen format to FILE instead of printing it")
     parser.add_argument("--no-cache", action="store_true", help="scan every template again (the cache is .cache/gate/)")
     parser.add_argument(
-        "--tool", action="append", choices=[t.value for t in Tool], help="run only this tool (repeatable; default: all three)"
+        "--tool", action="append", choices=[t.value for t in Tool], help="run only this tool (repeatable; default: all four)"
     )
 
 
@@ -98,4 +99,6 @@ def run(args: argparse.Namespace) -> int:
     return gate_and_report(args, repo, targets)
 
 
-COMMAND = Command("gate", "cfn-lint + cfn-guard (our pack + Control Tower) + checkov over products, with waivers", configure, run)
+COMMAND = Command(
+    "gate", "cfn-lint + cfn-guard (our pack + Control Tower) + checkov + iam-escalation over products, with waivers", configure, run
+)

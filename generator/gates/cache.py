@@ -3,7 +3,8 @@
 The cache folder is outside the work tree and every entry is authenticated (:mod:`mlprov.cachedir`): an entry
 whose HMAC does not verify (planted, copied to another key's name, edited) is ignored and the template scanned again.
 
-The key hashes the template's bytes with the tool's fingerprint (tool version, rule pack contents and the
+The key hashes the template's bytes (or, for a tool that reads more, its runner's ``digest`` of all its inputs: the
+iam-escalation tool adds the product's config) with the tool's fingerprint (tool version, rule pack contents and the
 options that change results), so an unchanged template under unchanged rules and tool versions is never
 scanned again, and any edit to one of them invalidates exactly what it must. Entries hold findings without
 product or path, so identical templates share them.
@@ -90,21 +91,22 @@ class GateCache:
         body = json.dumps(value)
         write_text(path, json.dumps({"mac": self._mac(path.relative_to(self.dir).as_posix(), body), "body": body}))
 
-    def _path(self, tool: Tool, tool_fingerprint: str, target: Target) -> Path:
-        return self.dir / tool.value / f"{fingerprint(tool_fingerprint, target.digest)}.json"
+    def _path(self, tool: Tool, tool_fingerprint: str, digest: str) -> Path:
+        return self.dir / tool.value / f"{fingerprint(tool_fingerprint, digest)}.json"
 
-    def get(self, tool: Tool, tool_fingerprint: str, target: Target) -> list[Finding] | None:
+    def get(self, tool: Tool, tool_fingerprint: str, target: Target, digest: str | None = None) -> list[Finding] | None:
+        """``digest``: the runner's key of the target's inputs (default: the template's bytes)."""
         if not self.enabled:
             return None
-        items = self._read(self._path(tool, tool_fingerprint, target))
+        items = self._read(self._path(tool, tool_fingerprint, digest or target.digest))
         try:
             return None if items is None else from_entry(tool, target, items)
         except (ValueError, KeyError, TypeError):
             return None  # authenticated but of another format: scan again
 
-    def put(self, tool: Tool, tool_fingerprint: str, target: Target, findings: list[Finding]) -> None:
+    def put(self, tool: Tool, tool_fingerprint: str, target: Target, findings: list[Finding], digest: str | None = None) -> None:
         if self.enabled:
-            self._write(self._path(tool, tool_fingerprint, target), to_entry(findings))  # atomic: temp file + rename
+            self._write(self._path(tool, tool_fingerprint, digest or target.digest), to_entry(findings))  # atomic: temp file + rename
 
     def get_facts(self, target: Target) -> tuple[str, list[Finding]] | None:
         """(tier, inline-suppression findings) remembered for these template bytes."""

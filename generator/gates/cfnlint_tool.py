@@ -43,6 +43,9 @@ class CfnLint:
         self.regions = repo_regions(root)
         self.fingerprint = fingerprint(self.tool.value, self.version, *OPTIONS, "--regions", *self.regions)
 
+    def digest(self, target: Target) -> str:
+        return target.digest
+
     def command(self, targets: list[Target]) -> list[str]:
         return [sys.executable, "-c", ENTRY, *OPTIONS, "--regions", *self.regions, "--", *(str(t.template) for t in targets)]
 

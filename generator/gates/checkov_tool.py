@@ -52,6 +52,9 @@ class Checkov:
         self.version = cached_version(cache_dir, self.binary, [str(self.binary), "--version"])
         self.fingerprint = fingerprint(self.tool.value, self.version, *OPTIONS)
 
+    def digest(self, target: Target) -> str:
+        return target.digest
+
     def command(self, targets: list[Target]) -> list[str]:
         files = [arg for t in targets for arg in ("-f", str(t.template))]
         return [str(self.binary), *OPTIONS, *files]

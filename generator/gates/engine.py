@@ -1,6 +1,6 @@
-"""The gate: cfn-lint, cfn-guard (our pack + Control Tower) and checkov over many templates, fast.
+"""The gate: cfn-lint, cfn-guard (our pack + Control Tower), checkov and iam-escalation over many templates, fast.
 
-Each tool runs as ONE process over every template it has not seen (content-hash cache), the three in parallel;
+Each tool runs as ONE process over every template it has not seen (content-hash cache), the four in parallel;
 findings merge into one model, inline suppressions become findings, and waivers.yaml decides what is waived.
 """
 
@@ -17,6 +17,7 @@ from mlprov.gates import tierlabel
 from mlprov.gates.cache import GateCache
 from mlprov.gates.cfnlint_tool import CfnLint
 from mlprov.gates.checkov_tool import Checkov
+from mlprov.gates.escalation_tool import IamEscalation
 from mlprov.gates.guard_tool import CfnGuard
 from mlprov.gates.inline import inline_suppressions
 from mlprov.gates.model import Finding, GateResult, Tool, ToolRun
@@ -44,6 +45,7 @@ def runner_factories(root: Path, tools: tuple[Tool, ...]) -> list[Callable[[], R
         Tool.CHECKOV: lambda: Checkov(root, versions),
         Tool.CFN_LINT: lambda: CfnLint(root),
         Tool.CFN_GUARD: lambda: CfnGuard(root),
+        Tool.IAM_ESCALATION: lambda: IamEscalation(root),
     }
     return [factory for tool, factory in factories.items() if tool in tools]
 
@@ -63,13 +65,14 @@ def _scan(make: Callable[[], Runner], cache: GateCache, targets: list[Target]) -
     findings: list[Finding] = []
     misses: dict[str, Target] = {}
     pending: list[Target] = []
+    digests = {t.product: runner.digest(t) for t in targets}
     for target in targets:
-        hit = cache.get(runner.tool, runner.fingerprint, target)
+        hit = cache.get(runner.tool, runner.fingerprint, target, digests[target.product])
         if hit is not None:
             stats.cache_hits += 1
             findings += hit
         elif not _skipped(runner, target):  # parses the template only when it must be scanned
-            misses.setdefault(target.digest, target)
+            misses.setdefault(digests[target.product], target)
             pending.append(target)
     if not misses:
         return runner.tool, findings, stats
@@ -79,9 +82,9 @@ def _scan(make: Callable[[], Runner], cache: GateCache, targets: list[Target]) -
     stats.scanned = len(batch)
     parsed = runner.parse(out, batch)
     for target in batch:
-        cache.put(runner.tool, runner.fingerprint, target, parsed[target.product])
-    for target in pending:  # scanned now, or the same bytes as a scanned template: label with this product
-        found = parsed[misses[target.digest].product]
+        cache.put(runner.tool, runner.fingerprint, target, parsed[target.product], digests[target.product])
+    for target in pending:  # scanned now, or the same inputs as a scanned template: label with this product
+        found = parsed[misses[digests[target.product]].product]
         findings += [replace(f, product=target.product, template=target.rel) for f in found]
     return runner.tool, findings, stats
 

@@ -105,6 +105,9 @@ class CfnGuard:
         ct = {i.path for i in self.control_tower.values() if not i.types or i.types & present}
         return sorted({i.path for i in self.ours.values()}) + sorted(ct)
 
+    def digest(self, target: Target) -> str:
+        return target.digest
+
     def command(self, targets: list[Target]) -> list[str]:
         rules = [arg for p in self.rule_files(targets) for arg in ("--rules", str(p))]
         data = [arg for t in targets for arg in ("--data", str(t.template))]

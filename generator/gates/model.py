@@ -23,6 +23,7 @@ class Tool(StrEnum):
     CFN_LINT = "cfn-lint"
     CFN_GUARD = "cfn-guard"
     CHECKOV = "checkov"
+    IAM_ESCALATION = "iam-escalation"  # our privilege-escalation scan of the deploy path's IAM documents
 
 
 @dataclass(frozen=True)
@@ -30,9 +31,10 @@ class Finding:
     """One problem one tool found in one product's template.
 
     ``rule_id`` is the tool's own id (cfn-lint ``E3012``, guard rule name such as ``MLPROV_KMS_ROTATION`` or
-    ``CT.S3.PR.1``, checkov ``CKV_AWS_18``); ``pack`` names the rule pack for cfn-guard (``mlprov`` or
-    ``control-tower``) and is empty for the other tools. ``resource`` is the logical id, empty when the finding
-    is about the whole template.
+    ``CT.S3.PR.1``, checkov ``CKV_AWS_18``, iam-escalation ``MLPROV-IAM-ESC-001``); ``pack`` names the rule pack
+    for cfn-guard (``mlprov`` or ``control-tower``) and is empty for the other tools. ``resource`` is the logical
+    id, empty when the finding is about the whole template; for iam-escalation it is the IAM document
+    (``deployer/policy-1`` of a deploy-path principal, or a template resource's logical id).
     """
 
     tool: Tool

@@ -13,6 +13,7 @@ INFO_URI = {
     Tool.CFN_LINT: "https://github.com/aws-cloudformation/cfn-lint",
     Tool.CFN_GUARD: "https://github.com/aws-cloudformation/cloudformation-guard",
     Tool.CHECKOV: "https://www.checkov.io/",
+    Tool.IAM_ESCALATION: "https://github.com/salesforce/cloudsplaining",  # its methods; the tool is mlprov.gates.escalation_tool
 }
 LEVEL = {
     Severity.CRITICAL: "error",

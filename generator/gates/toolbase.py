@@ -26,6 +26,10 @@ class Runner(Protocol):
     version: str
     fingerprint: str  # changes whenever the tool, its rules or result-changing options change
 
+    def digest(self, target: Target) -> str:
+        """What the cache keys the target's findings on: every input of the tool for it (usually the template bytes)."""
+        ...
+
     def command(self, targets: list[Target]) -> list[str]: ...
 
     def env(self) -> dict[str, str]: ...

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
-from mlprov.access.escalation import scan, scan_document
+from mlprov.access.escalation import scan, scan_document, template_documents
+from mlprov.access.plaindoc import UNKNOWN_ARN, plain_document, plain_statement
 from mlprov.access.principals import contract
 from mlprov.config.loader import load_product
 from mlprov.render.engine import render
@@ -29,3 +31,47 @@ def test_the_scan_flags_the_old_deployer_patterns() -> None:
     assert "deployer policy 1: permissions-management-on-*: iam:CreatePolicyVersion" in lines
     assert "deployer policy 1: user-or-group-method: AttachUserPolicy" in lines
     assert "deployer policy 1: user-or-group-method: PutGroupPolicy" in lines
+
+
+def test_template_documents_cover_every_iam_shape_and_skip_broken_ones() -> None:
+    doc = {"Version": "2012-10-17", "Statement": []}
+    template = {"Resources": {
+        "Role": {"Type": "AWS::IAM::Role", "Properties": {"Policies": [{"PolicyName": "a", "PolicyDocument": doc}, "junk",
+                                                                       {"PolicyName": "b"}]}},
+        "Managed": {"Type": "AWS::IAM::ManagedPolicy", "Properties": {"PolicyDocument": doc}},
+        "User": {"Type": "AWS::IAM::User", "Properties": {"Policies": [{"PolicyName": "u", "PolicyDocument": doc}]}},
+        "RolePolicy": {"Type": "AWS::IAM::RolePolicy", "Properties": {"PolicyDocument": doc}},
+        "NoProps": {"Type": "AWS::IAM::Policy"},
+        "BadPolicies": {"Type": "AWS::IAM::Role", "Properties": {"Policies": "not a list"}},
+        "NotIam": {"Type": "AWS::S3::BucketPolicy", "Properties": {"PolicyDocument": doc}},  # resource policies: not identity
+        "Scalar": "hostile",
+    }}
+    assert [(d.resource, d.part, d.where) for d in template_documents(template)] == [
+        ("Role", "inline policy a", "template Role/a"),
+        ("Managed", "AWS::IAM::ManagedPolicy", "template Managed"),
+        ("User", "inline policy u", "template User/u"),
+        ("RolePolicy", "AWS::IAM::RolePolicy", "template RolePolicy"),
+    ]
+    assert template_documents({"Resources": ["not", "a", "mapping"]}) == []
+
+
+def test_intrinsics_never_hide_a_grant() -> None:
+    hidden = {"Version": date(2012, 10, 17), "Statement": {
+        "Effect": {"Fn::If": ["Prod", "Allow", "Deny"]},  # unknown before deploy: scanned as Allow
+        "Action": {"Fn::If": ["Prod", "iam:PutUserPolicy", "s3:GetObject"]},
+        "Resource": {"Fn::Sub": "*"}}}
+    assert plain_document(hidden) == {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": ["iam:PutUserPolicy", "s3:GetObject"], "Resource": ["*"]}]}
+    lines = [f.line() for f in scan_document("template Role/x", hidden)]
+    assert lines == ["template Role/x: escalation-on-*: PutUserPolicy",
+                     "template Role/x: permissions-management-on-*: iam:PutUserPolicy",
+                     "template Role/x: user-or-group-method: PutUserPolicy"]
+
+
+def test_intrinsic_resources_are_constraints_as_in_aws() -> None:
+    statement = {"Effect": "Allow", "Action": {"Fn::Join": ["", ["iam:", "PutRolePolicy"]]},
+                 "Resource": [{"Fn::GetAtt": ["Role", "Arn"]}, {"Fn::Sub": ["arn:${AWS::Partition}:iam::${A}:role/x", {"A": "1"}]},
+                              {"Fn::Join": ["", ["arn:aws:iam::", {"Ref": "AWS::AccountId"}, ":role/y"]]}]}
+    assert plain_statement(statement) == {"Effect": "Allow", "Action": ["iam:PutRolePolicy"], "Resource": [
+        "arn:${AWS::Partition}:iam::${A}:role/x", UNKNOWN_ARN, "arn:aws:iam::x:role/y"]}
+    assert scan_document("t", {"Statement": [statement, "junk"]}) == []  # bounded by ARN: the oracle tests prove it

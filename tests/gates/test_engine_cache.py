@@ -30,6 +30,9 @@ class FakeTool:
         self.fingerprint = f"{tool.value}-{version}"
         self.batches = batches
 
+    def digest(self, target: Target) -> str:
+        return target.digest
+
     def command(self, targets: list[Target]) -> list[str]:
         self.batches.append((self.tool, sorted(t.product for t in targets)))
         return ["true"]
@@ -81,12 +84,12 @@ def test_one_batch_per_tool_then_everything_from_the_cache(fake: Fake) -> None:
     root, batches, _ = fake
     first = gate(root)
     assert sorted(batches) == sorted((t, [A, B, C]) for t in Tool)
-    assert (first.scanned, first.cache_hits) == (9, 0)
+    assert (first.scanned, first.cache_hits) == (12, 0)  # 3 templates x 4 tools
     assert {k: (v.scanned, v.cache_hits) for k, v in first.tools.items()} == {t.value: (3, 0) for t in Tool}
     batches.clear()
     second = gate(root)
     assert batches == []
-    assert (second.scanned, second.cache_hits) == (0, 9)
+    assert (second.scanned, second.cache_hits) == (0, 12)
     assert second.clean
 
 
@@ -99,9 +102,10 @@ def test_editing_one_template_rescans_only_it_and_findings_come_back_from_cache(
     batches.clear()
     result = gate(root)
     assert sorted(batches) == sorted((t, [B]) for t in Tool)
-    assert (result.scanned, result.cache_hits) == (3, 6)
+    assert (result.scanned, result.cache_hits) == (4, 8)
     assert [(f.tool, f.rule_id, f.product) for f in result.findings] == [
-        (Tool.CFN_GUARD, "FAKE_CFN_GUARD", B), (Tool.CFN_LINT, "FAKE_CFN_LINT", B), (Tool.CHECKOV, "FAKE_CHECKOV", B)
+        (Tool.CFN_GUARD, "FAKE_CFN_GUARD", B), (Tool.CFN_LINT, "FAKE_CFN_LINT", B), (Tool.CHECKOV, "FAKE_CHECKOV", B),
+        (Tool.IAM_ESCALATION, "FAKE_IAM_ESCALATION", B),
     ]
     batches.clear()
     again = gate(root)
@@ -117,7 +121,7 @@ def test_a_tool_version_or_rule_change_invalidates_that_tool_only(
     batches.clear()
     result = gate(root)
     assert batches == [(Tool.CFN_GUARD, [A, B, C])]
-    assert {k: v.scanned for k, v in result.tools.items()} == {"cfn-lint": 0, "cfn-guard": 3, "checkov": 0}
+    assert {k: v.scanned for k, v in result.tools.items()} == {"cfn-lint": 0, "cfn-guard": 3, "checkov": 0, "iam-escalation": 0}
 
 
 def test_identical_templates_are_scanned_once_and_reported_for_each_product(
@@ -141,7 +145,7 @@ def test_no_cache_scans_everything_and_stores_nothing(fake: tuple[Path, list[tup
     root, batches, _ = fake
     gate(root, use_cache=False)
     gate(root, use_cache=False)
-    assert len(batches) == 6
+    assert len(batches) == 8  # 4 tools, twice
     assert not (root / ".cache" / "gate").exists()
     assert not (Path(os.environ["MLPROV_CACHE_DIR"]) / "gate").exists()
 
@@ -150,7 +154,8 @@ def test_an_unparseable_template_goes_to_cfn_lint_only(fake: tuple[Path, list[tu
     root, batches, _ = fake
     (root / "products" / A / "template.yaml").write_text("Resources: [ BAD\n")
     gate(root)
-    assert sorted(batches) == [(Tool.CFN_GUARD, [B, C]), (Tool.CFN_LINT, [A, B, C]), (Tool.CHECKOV, [B, C])]
+    assert sorted(batches) == [
+        (Tool.CFN_GUARD, [B, C]), (Tool.CFN_LINT, [A, B, C]), (Tool.CHECKOV, [B, C]), (Tool.IAM_ESCALATION, [B, C])]
 
 
 def test_inline_suppressions_and_waivers_merge_into_the_result(
@@ -168,7 +173,8 @@ def test_inline_suppressions_and_waivers_merge_into_the_result(
     )
     result = gate(root)
     assert [(f.tool, f.rule_id) for f in result.findings] == [
-        (Tool.CFN_GUARD, "FAKE_CFN_GUARD"), (Tool.CFN_LINT, "FAKE_CFN_LINT"), (Tool.CHECKOV, "MLPROV_INLINE_SUPPRESSION")
+        (Tool.CFN_GUARD, "FAKE_CFN_GUARD"), (Tool.CFN_LINT, "FAKE_CFN_LINT"), (Tool.CHECKOV, "MLPROV_INLINE_SUPPRESSION"),
+        (Tool.IAM_ESCALATION, "FAKE_IAM_ESCALATION"),
     ]
     assert [(f.rule_id, w.index) for f, w in result.waived] == [("FAKE_CHECKOV", 1)]
     assert result.waiver_problems == [

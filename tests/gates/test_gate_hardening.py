@@ -38,7 +38,7 @@ def test_an_empty_entry_in_the_work_tree_is_never_read(fake: Fake) -> None:
         folder = root / ".cache" / "gate" / tool.value
         folder.mkdir(parents=True)
         (folder / _key_name(root, A, tool)).write_text("[]")
-    assert _fake_findings(gate(root), A) == ["FAKE_CFN_GUARD", "FAKE_CFN_LINT", "FAKE_CHECKOV"]
+    assert _fake_findings(gate(root), A) == ["FAKE_CFN_GUARD", "FAKE_CFN_LINT", "FAKE_CHECKOV", "FAKE_IAM_ESCALATION"]
 
 
 @pytest.mark.parametrize("forged", ["[]", '{"mac": "00", "body": "[]"}', "copied"])
@@ -54,7 +54,7 @@ def test_a_forged_entry_in_the_cache_is_ignored_and_the_template_scanned(fake: F
         else:
             entry.write_text(forged)
     batches.clear()
-    assert _fake_findings(gate(root), A) == ["FAKE_CFN_GUARD", "FAKE_CFN_LINT", "FAKE_CHECKOV"]
+    assert _fake_findings(gate(root), A) == ["FAKE_CFN_GUARD", "FAKE_CFN_LINT", "FAKE_CHECKOV", "FAKE_IAM_ESCALATION"]
     assert sorted(batches) == [(t, [A]) for t in sorted(Tool)]
     assert json.loads((cache / "cfn-lint" / _key_name(root, A, Tool.CFN_LINT)).read_text())["body"] != "[]"
 
