@@ -45,7 +45,7 @@ render-check:  ## fail when a committed rendering is stale
 validate:  ## validate every product config
 	$(MLPROV) validate-config $(PRODUCTS)
 
-gate:  ## cfn-lint + cfn-guard (our pack + Control Tower) + checkov over PRODUCTS (default every product; SHARD=K/N: one shard), then the network reachability proof
+gate:  ## cfn-lint + cfn-guard (our pack + Control Tower) + checkov + iam-escalation over PRODUCTS (default every product; SHARD=K/N: one shard), then the network reachability proof
 	$(MLPROV) gate $(PRODUCTS) $(if $(SHARD),--shard $(SHARD),)
 	$(MLPROV) check-network $(PRODUCTS)
 

@@ -132,7 +132,7 @@ def run() -> int:
         for step in steps:
             _run(step)
         # the lifecycle products too: deploy-product refuses a product with open gate findings (cached verdicts)
-        gates = [Step("gates (cfn-lint, cfn-guard, checkov)", ["gate", DEMO_PRODUCT, *LIFECYCLE]),
+        gates = [Step("gates (cfn-lint, cfn-guard, checkov, iam-escalation)", ["gate", DEMO_PRODUCT, *LIFECYCLE]),
                  Step("HTML review report", ["create-review-report", DEMO_PRODUCT, "--no-preview"])]
         for step in gates:
             _run(step)

@@ -89,7 +89,7 @@ def test_gate_on_a_copy_of_products_outside_the_repository(installed: tuple[Path
     assert report["clean"] is True and sorted(report["products"]) == sorted(SAMPLE)
     # a Control Tower rule ran (and was waived), beside the professional build log group and topic waivers
     assert {w["rule_id"] for w in report["waived"]} == {"CT.S3.PR.9", "CT.CLOUDWATCH.PR.3", "CKV_AWS_26", "CKV_AWS_158"}
-    assert set(report["tools"]) == {"cfn-lint", "cfn-guard", "checkov"}
+    assert set(report["tools"]) == {"cfn-lint", "cfn-guard", "checkov", "iam-escalation"}  # cloudsplaining: a dependency
 
 
 def test_the_installed_rule_pack_catches_a_broken_template(installed: tuple[Path, dict[str, str]]) -> None:

@@ -23,7 +23,7 @@ def gate_runner() -> GateRunner | None:
 
 
 def skipped_note() -> str:
-    return "GATE SKIPPED (--skip-gate): this deploy was not checked by cfn-lint, cfn-guard and checkov"
+    return "GATE SKIPPED (--skip-gate): this deploy was not checked by cfn-lint, cfn-guard, checkov and iam-escalation"
 
 
 def require_clean_gate(product: Product, skip: bool) -> list[str]:

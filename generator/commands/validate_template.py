@@ -1,4 +1,4 @@
-"""``validate-prov-template CONFIG``: the gate (cfn-lint, cfn-guard rule packs, checkov) for one product."""
+"""``validate-prov-template CONFIG``: the gate (cfn-lint, cfn-guard rule packs, checkov, iam-escalation) for one product."""
 
 from __future__ import annotations
 
@@ -26,5 +26,6 @@ def run(args: argparse.Namespace) -> int:
 
 
 COMMAND = Command(
-    "validate-prov-template", "validate the rendered template locally (cfn-lint, cfn-guard rule packs, checkov)", configure, run
+    "validate-prov-template", "validate the rendered template locally (cfn-lint, cfn-guard rule packs, checkov, iam-escalation)",
+    configure, run,
 )

@@ -1,1 +1,1 @@
-"""Policy gates: cfn-lint, cfn-guard (our pack + AWS Control Tower rules) and checkov in one fast gate."""
+"""Policy gates: cfn-lint, cfn-guard (our pack + AWS Control Tower rules), checkov and iam-escalation in one fast gate."""

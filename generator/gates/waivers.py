@@ -1,6 +1,6 @@
 """Waivers as code: the one ``waivers.yaml`` at the repository root.
 
-Each entry waives one rule id (of any of the three tools) for products and resources matching globs, optionally
+Each entry waives one rule id (of any of the four tools) for products and resources matching globs, optionally
 narrowed to tiers, and names an owner, a justification and an expiry date at most a year out::
 
     waivers:

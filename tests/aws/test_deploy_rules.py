@@ -82,7 +82,7 @@ def test_open_gate_findings_refuse_the_deploy_unless_skip_gate(endpoint: str, sc
 
     assert run_cli(monkeypatch, "deploy-product", str(config), "--force", "--skip-gate", *aws) == 0
     out = capsys.readouterr().out.splitlines()
-    note = "GATE SKIPPED (--skip-gate): this deploy was not checked by cfn-lint, cfn-guard and checkov"
+    note = "GATE SKIPPED (--skip-gate): this deploy was not checked by cfn-lint, cfn-guard, checkov and iam-escalation"
     assert out[out.index(note) + 1].startswith("preview written to ")  # shown with the preview
     assert gated == [config.stem]  # not run again
     log = sorted((Path(os.environ["MLPROV_REPORTS_DIR"]) / "logs").glob("*-deploy-product.log"))[-1].read_text()

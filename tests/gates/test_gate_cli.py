@@ -1,4 +1,4 @@
-"""``mlprov gate`` / ``validate-prov-template`` end to end with the real cfn-lint, cfn-guard and checkov.
+"""``mlprov gate`` / ``validate-prov-template`` end to end with the real cfn-lint, cfn-guard, checkov and iam-escalation.
 
 Templates are broken on purpose in a scratch repository; each tool's finding must surface with its rule id and exit 1.
 """
@@ -41,6 +41,9 @@ BROKEN = {
     ("cfn-guard", "CT.S3.PR.10", "ArtifactsBucket"),  # ... and Control Tower
     ("cfn-guard", "MLPROV_IAM_NO_WILDCARD_ACTIONS", "SageMakerExecutionRole"),  # Action: "*"
     ("checkov", "CKV_AWS_107", "SageMakerExecutionRole"),  # ... and checkov
+    ("iam-escalation", "MLPROV-IAM-ESC-001", "SageMakerExecutionRole"),  # ... and the escalation scan: every method
+    ("iam-escalation", "MLPROV-IAM-ESC-002", "SageMakerExecutionRole"),  # every permissions-management action
+    ("iam-escalation", "MLPROV-IAM-ESC-003", "SageMakerExecutionRole"),  # every user/group method
 }
 
 
@@ -78,6 +81,7 @@ def test_each_tool_reports_the_broken_template_and_the_gate_fails(
     sg = next(f for f in doc["findings"] if f["rule_id"] == "MLPROV_SG_NO_OPEN_INGRESS")
     assert sg["severity"] == "critical" and sg["line"] > 0 and sg["template"] == f"products/{ENTERPRISE}/template.yaml"
     assert doc["tools"]["cfn-lint"]["scanned"] == 2 and doc["tools"]["checkov"]["scanned"] == 2
+    assert doc["tools"]["iam-escalation"]["scanned"] == 2
     table = capsys.readouterr().out
     assert f"{ENTERPRISE}  (products/{ENTERPRISE}/template.yaml)" in table
     assert "gate FAILED: 2 product(s)" in table
@@ -88,7 +92,7 @@ def test_each_tool_reports_the_broken_template_and_the_gate_fails(
     # the same product again, now entirely from the cache, still exit 1
     assert main(["gate", f"products/{ENTERPRISE}.yaml", "--format", "sarif"]) == 1
     sarif = assert_valid_sarif(capsys.readouterr().out)
-    assert [run["tool"]["driver"]["name"] for run in sarif["runs"]] == ["cfn-lint", "cfn-guard", "checkov"]
+    assert [run["tool"]["driver"]["name"] for run in sarif["runs"]] == ["cfn-lint", "cfn-guard", "checkov", "iam-escalation"]
     # validate-prov-template gates only what would be deployed: the hand-edited template is a stale rendering
     assert main(["validate-prov-template", f"products/{ENTERPRISE}.yaml", "--format", "sarif"]) == 2
     assert "stale rendering: it differs from what `mlprov render " in capsys.readouterr().err
@@ -176,14 +180,17 @@ def test_real_cache_hits_misses_and_rule_change(tmp_path: Path, monkeypatch: pyt
         assert code == 0, doc["findings"]
         return {k: (v["scanned"], v["cache_hits"]) for k, v in doc["tools"].items()}
 
-    assert scanned() == {"cfn-lint": (2, 0), "cfn-guard": (2, 0), "checkov": (2, 0)}
-    assert scanned() == {"cfn-lint": (0, 2), "cfn-guard": (0, 2), "checkov": (0, 2)}
+    assert scanned() == {"cfn-lint": (2, 0), "cfn-guard": (2, 0), "checkov": (2, 0), "iam-escalation": (2, 0)}
+    assert scanned() == {"cfn-lint": (0, 2), "cfn-guard": (0, 2), "checkov": (0, 2), "iam-escalation": (0, 2)}
     path = template(root, STARTER)
     path.write_text(path.read_text() + "# edited\n")
-    assert scanned() == {"cfn-lint": (1, 1), "cfn-guard": (1, 1), "checkov": (1, 1)}
+    assert scanned() == {"cfn-lint": (1, 1), "cfn-guard": (1, 1), "checkov": (1, 1), "iam-escalation": (1, 1)}
     rule = root / "rules" / "guard" / "kms_rotation.guard"
     rule.write_text(rule.read_text() + "\n# a rule edit\n")
-    assert scanned() == {"cfn-lint": (0, 2), "cfn-guard": (2, 0), "checkov": (0, 2)}
+    assert scanned() == {"cfn-lint": (0, 2), "cfn-guard": (2, 0), "checkov": (0, 2), "iam-escalation": (0, 2)}
+    config = root / "products" / f"{PROFESSIONAL}.yaml"  # a config edit: only the tool that reads configs rescans
+    config.write_text(config.read_text() + "# edited\n")
+    assert scanned() == {"cfn-lint": (0, 2), "cfn-guard": (0, 2), "checkov": (0, 2), "iam-escalation": (1, 1)}
 
 
 def test_every_shipped_example_gates_clean(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,4 +1,4 @@
-"""create-review-report with the real gate engine (cfn-lint, cfn-guard, checkov) on a shipped example."""
+"""create-review-report with the real gate engine (cfn-lint, cfn-guard, checkov, iam-escalation) on a shipped example."""
 
 from __future__ import annotations
 
@@ -24,5 +24,5 @@ def test_shipped_starter_example_is_ready_with_the_real_gate(monkeypatch: pytest
     page = read((Path(os.environ["MLPROV_REPORTS_DIR"]) / STARTER / "review.html").read_text())
     gate_text = page.text.split("Gate findings")[1].split("Change preview")[0]
     assert "0 open finding(s)" in gate_text
-    for tool in ("cfn-lint", "cfn-guard", "checkov"):
+    for tool in ("cfn-lint", "cfn-guard", "checkov", "iam-escalation"):
         assert tool in gate_text
