@@ -15,6 +15,7 @@ documents may hold CloudFormation intrinsics; :mod:`mlprov.access.plaindoc` turn
 
 from __future__ import annotations
 
+import json
 import warnings
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -80,13 +81,24 @@ def template_documents(template: Mapping[str, Any]) -> list[Document]:
         if not isinstance(props, Mapping):
             continue
         kind = res.get("Type")
-        if kind in IAM_POLICY_TYPES and isinstance(props.get("PolicyDocument"), Mapping):
-            out.append(Document(str(logical), str(kind), props["PolicyDocument"]))
+        if kind in IAM_POLICY_TYPES and (doc := _policy(props.get("PolicyDocument"))) is not None:
+            out.append(Document(str(logical), str(kind), doc))
         policies = props.get("Policies") if kind in INLINE_POLICY_TYPES else None
         for pol in policies if isinstance(policies, list) else []:
-            if isinstance(pol, Mapping) and isinstance(pol.get("PolicyDocument"), Mapping):
-                out.append(Document(str(logical), f"inline policy {pol.get('PolicyName', '?')}", pol["PolicyDocument"]))
+            if isinstance(pol, Mapping) and (doc := _policy(pol.get("PolicyDocument"))) is not None:
+                out.append(Document(str(logical), f"inline policy {pol.get('PolicyName', '?')}", doc))
     return out
+
+
+def _policy(value: Any) -> Mapping[str, Any] | None:
+    """A PolicyDocument (CloudFormation type ``Json``): a mapping, or a string holding a JSON object (scanned too:
+    whether every handler accepts the string form is not documented, so the scan assumes it does)."""
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return None
+    return value if isinstance(value, Mapping) else None
 
 
 def scan_document(where: str, document: Mapping[str, Any]) -> list[Escalation]:

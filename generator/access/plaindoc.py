@@ -10,7 +10,15 @@ YAML scalars that are not strings (an unquoted ``Version: 2012-10-17`` loads as 
 - ``Resource`` / ``NotResource``: literal strings kept (``Fn::Sub``'s template string, ``${...}`` left in: it is not
   ``"*"``); ``Fn::Join`` joined with a placeholder for unknown parts; ``Ref`` / ``GetAtt`` (one resource, named at
   deploy time) become a placeholder ARN, which is a resource constraint as it is in AWS;
-- ``Condition`` kept as it is (cloudsplaining only asks whether there is one).
+- ``Condition`` kept as it is (cloudsplaining only asks whether there is one);
+- an ``Allow`` with ``NotResource`` allows the actions on every resource but the listed ones: it is scanned as
+  ``Resource: "*"`` (cloudsplaining would see no resource at all and report nothing);
+- a ``Deny`` is kept only when it denies its actions everywhere (``Resource: "*"``, no ``NotResource``/``NotAction``,
+  no condition). cloudsplaining subtracts a Deny's actions whatever its resource or condition, so a narrow Deny (one
+  role, one region) would hide a broad Allow; dropping it over-approximates what the document allows.
+  (IAM policy evaluation: an explicit deny overrides an allow only for the requests it matches,
+  https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html; NotResource with Allow:
+  https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notresource.html.)
 """
 
 from __future__ import annotations
@@ -71,10 +79,22 @@ def plain_statement(statement: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _widened(statement: dict[str, Any]) -> dict[str, Any] | None:
+    """The statement as the scan must see it: Allow + NotResource on "*", a Deny only when it denies everywhere."""
+    if statement["Effect"] == "Allow":
+        if "NotResource" in statement:
+            statement.pop("NotResource")
+            statement["Resource"] = ["*"]
+        return statement
+    everywhere = statement.get("Resource") == ["*"] and not {"NotResource", "NotAction", "Condition"} & statement.keys()
+    return statement if everywhere else None
+
+
 def plain_document(document: Mapping[str, Any]) -> dict[str, Any]:
     """The document with plain statements; statements that are not mappings are dropped (cfn-lint reports them)."""
     statements = document.get("Statement", [])
     if isinstance(statements, Mapping):
         statements = [statements]
     items = statements if isinstance(statements, list) else []
-    return {"Version": "2012-10-17", "Statement": [plain_statement(s) for s in items if isinstance(s, Mapping)]}
+    plain = (_widened(plain_statement(s)) for s in items if isinstance(s, Mapping))
+    return {"Version": "2012-10-17", "Statement": [s for s in plain if s is not None]}

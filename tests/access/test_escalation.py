@@ -75,3 +75,35 @@ def test_intrinsic_resources_are_constraints_as_in_aws() -> None:
     assert plain_statement(statement) == {"Effect": "Allow", "Action": ["iam:PutRolePolicy"], "Resource": [
         "arn:${AWS::Partition}:iam::${A}:role/x", UNKNOWN_ARN, "arn:aws:iam::x:role/y"]}
     assert scan_document("t", {"Statement": [statement, "junk"]}) == []  # bounded by ARN: the oracle tests prove it
+
+
+def test_allow_with_not_resource_is_a_grant_on_every_other_resource() -> None:
+    doc = {"Statement": [{"Effect": "Allow", "Action": "iam:PutRolePolicy", "NotResource": "arn:aws:iam::1:role/x"}]}
+    assert [f.line() for f in scan_document("d", doc)] == [
+        "d: escalation-on-*: PutRolePolicy", "d: permissions-management-on-*: iam:PutRolePolicy"]
+
+
+@pytest.mark.parametrize("deny", [
+    {"Effect": "Deny", "Action": "iam:PutRolePolicy", "Resource": "arn:aws:iam::1:role/x"},  # one role only
+    {"Effect": "Deny", "Action": "iam:PutRolePolicy", "Resource": "*", "Condition": {"StringEquals": {"aws:RequestedRegion": "x"}}},
+    {"Effect": "Deny", "NotAction": "s3:*", "Resource": "*"},
+])
+def test_a_narrow_deny_never_hides_a_broad_allow(deny: dict[str, object]) -> None:
+    doc = {"Statement": [{"Effect": "Allow", "Action": "iam:PutRolePolicy", "Resource": "*"}, deny]}
+    assert "d: escalation-on-*: PutRolePolicy" in [f.line() for f in scan_document("d", doc)]
+
+
+def test_a_deny_everywhere_does_remove_the_method() -> None:
+    doc = {"Statement": [{"Effect": "Allow", "Action": "iam:PutRolePolicy", "Resource": "*"},
+                         {"Effect": "Deny", "Action": "iam:PutRolePolicy", "Resource": "*"}]}
+    # cloudsplaining's permissions-management view does not subtract denies: over-reported, never under-reported
+    assert [f.line() for f in scan_document("d", doc)] == ["d: permissions-management-on-*: iam:PutRolePolicy"]
+
+
+def test_a_policy_document_given_as_a_json_string_is_scanned() -> None:
+    text = '{"Statement": [{"Effect": "Allow", "Action": "iam:AttachGroupPolicy", "Resource": "*"}]}'
+    template = {"Resources": {"P": {"Type": "AWS::IAM::ManagedPolicy", "Properties": {"PolicyDocument": text}},
+                              "Q": {"Type": "AWS::IAM::ManagedPolicy", "Properties": {"PolicyDocument": "not json"}}}}
+    [doc] = template_documents(template)
+    assert doc.resource == "P" and [e.check for e in scan_document(doc.where, doc.document)] == [
+        "escalation-on-*", "permissions-management-on-*", "user-or-group-method"]
