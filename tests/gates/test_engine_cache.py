@@ -187,3 +187,17 @@ def test_inline_suppressions_and_waivers_merge_into_the_result(
 def test_targets_are_read_once_with_their_digest(repo_copy: Path) -> None:
     (target,) = resolve_targets(Repo(repo_copy), [A])
     assert len(target.digest) == 64 and target.data == (repo_copy / target.rel).read_bytes()
+
+
+def test_unused_waivers_are_reported_only_when_every_tool_ran(fake: Fake) -> None:
+    root, _, _ = fake
+    soon = (dt.date.today() + dt.timedelta(days=30)).isoformat()
+    (root / "waivers.yaml").write_text(
+        "waivers:\n  - {rule: FAKE_CFN_LINT, product: '*', resource: '*', owner: team-a,"
+        f" justification: a stand-in waiver that matches nothing here, expires: {soon}}}\n"
+    )
+    assert gate(root, tools=(Tool.IAM_ESCALATION,)).warnings == []  # cfn-lint did not run: not "unused"
+    assert gate(root).warnings == [
+        "warning: waivers.yaml: entry 1 (FAKE_CFN_LINT, product *, resource *) matched no finding: "
+        "unused (not a failure; delete it once the check passes everywhere)"
+    ]
