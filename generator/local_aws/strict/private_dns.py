@@ -51,6 +51,7 @@ def _checked(original: Callable[..., Any]) -> Callable[..., Any]:
                                                      f"DNS domain for {dns_name(service_name)} in the VPC {vpc_id}")
         return original(self, vpc_id, service_name, endpoint_type, *args, **kwargs)
 
+    create_vpc_endpoint.__wrapped__ = original  # type: ignore[attr-defined]  # moto's signature (strict.vpce)
     return create_vpc_endpoint
 
 
