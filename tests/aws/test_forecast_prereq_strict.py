@@ -10,11 +10,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from mlprov.aws import stack
 from mlprov.local_aws.strict import endpoint_zones
 
-from tests.aws.cli_support import run_cli
 from tests.aws.conftest import client, install
+from tests.aws.prereq_support import deploys, forced, predicted
 
 ENTERPRISE = "globalbank-prod-b002-eu-west-1-demand-forecasting-ml-codecommit-standalone-direct"
 EU = "eu-west-1"
@@ -37,31 +36,6 @@ def _enterprise(scratch: Path, app: str, net: dict[str, Any]) -> tuple[Path, str
     return config, f"globalbank-prod-{app}-euw1-demand-forecasting-ml"
 
 
-def _predicted(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], endpoint: str, config: Path,
-               name: str, region: str) -> list[str]:
-    """The forecast's blocker lines (exit 2), checked to leave no stack and no change set behind."""
-    assert run_cli(monkeypatch, "forecast", str(config), "--endpoint-url", endpoint) == 2
-    err = capsys.readouterr().err.splitlines()
-    assert stack.describe(client(endpoint, "cloudformation", region), name) is None
-    return [line.strip() for line in err if " blocker: " in line]
-
-
-def _forced(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], endpoint: str, config: Path,
-            name: str) -> list[str]:
-    """Deploy past the forecast: exit 3, the stack rolled back; the CREATE_FAILED lines (logical id, type, reason)."""
-    assert run_cli(monkeypatch, "deploy-product", str(config), "--force", "--skip-forecast", "--endpoint-url", endpoint) == 3
-    err = capsys.readouterr().err.splitlines()
-    assert err[0] == f"deploy of {name} failed: stack is ROLLBACK_COMPLETE"
-    return [line.strip() for line in err if ": CREATE_FAILED: " in line]
-
-
-def _deploys(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], endpoint: str, config: Path) -> None:
-    """The healthy setup: deploy-product with its forecast, exit 0 (a rolled-back stack is replaced: --force)."""
-    code = run_cli(monkeypatch, "deploy-product", str(config), "--force", "--endpoint-url", endpoint)
-    assert code == 0, capsys.readouterr().err
-    capsys.readouterr()
-
-
 def _one_endpoint_failed(failed: list[str], reason: str) -> None:
     (line,) = failed
     lid = line.split(" ", 1)[0]
@@ -82,15 +56,15 @@ def test_vpc_dns_hostnames_off(endpoint: str, scratch: Path, monkeypatch: pytest
                                capsys: pytest.CaptureFixture[str]) -> None:
     net = _vpc(endpoint, hostnames=False)  # a new VPC has enableDnsHostnames off (AWS and moto)
     config, name = _enterprise(scratch, "b981", net)
-    assert _predicted(monkeypatch, capsys, endpoint, config, name, EU)[0] == (
+    assert predicted(monkeypatch, capsys, endpoint, config, name, EU)[0] == (
         f"MLPROV-F009 blocker: VPC {net['vpc_id']} (network.vpc_id / network.subnet_ids) has enableDnsHostnames off; the "
         f"private-DNS endpoints ({', '.join(ENDPOINTS)}) cannot be created "
         f"(fix: aws ec2 modify-vpc-attribute --vpc-id {net['vpc_id']} --enable-dnshostnames)")
-    _one_endpoint_failed(_forced(monkeypatch, capsys, endpoint, config, name),
+    _one_endpoint_failed(forced(monkeypatch, capsys, endpoint, config, name),
                          "Enabling private DNS requires both enableDnsSupport and enableDnsHostnames VPC attributes set to "
                          f"true for {net['vpc_id']} (Service: InvalidParameter)")
     client(endpoint, "ec2", EU).modify_vpc_attribute(VpcId=net["vpc_id"], EnableDnsHostnames={"Value": True})
-    _deploys(monkeypatch, capsys, endpoint, config)
+    deploys(monkeypatch, capsys, endpoint, config)
 
 
 @pytest.mark.slow
@@ -99,16 +73,16 @@ def test_two_subnets_in_one_zone(endpoint: str, scratch: Path, monkeypatch: pyte
     net = _vpc(endpoint, zones=("a", "a", "b"))
     first, second, other = net["subnet_ids"]
     config, name = _enterprise(scratch, "b982", {**net, "subnet_ids": [first, second]})
-    assert _predicted(monkeypatch, capsys, endpoint, config, name, EU)[0] == (
+    assert predicted(monkeypatch, capsys, endpoint, config, name, EU)[0] == (
         f"MLPROV-F010 blocker: subnets {first}, {second} (network.vpc_id / network.subnet_ids) are all in {EU}a; an "
         "interface endpoint takes one subnet per Availability Zone (DuplicateSubnetsInSameZone) "
         "(fix: list one subnet per Availability Zone)")
-    _one_endpoint_failed(_forced(monkeypatch, capsys, endpoint, config, name),
+    _one_endpoint_failed(forced(monkeypatch, capsys, endpoint, config, name),
                          f"Found another VPC endpoint subnet in the availability zone of {second}. VPC endpoint subnets "
                          "should be in different availability zones supported by the VPC endpoint service. "
                          "(Service: DuplicateSubnetsInSameZone)")
     config, _ = _enterprise(scratch, "b982", {**net, "subnet_ids": [first, other]})
-    _deploys(monkeypatch, capsys, endpoint, config)
+    deploys(monkeypatch, capsys, endpoint, config)
 
 
 @pytest.mark.slow
@@ -118,14 +92,14 @@ def test_a_zone_the_endpoint_service_does_not_serve(endpoint: str, scratch: Path
     sts = f"com.amazonaws.{EU}.sts"
     endpoint_zones.serve_only(EU, sts, [f"{EU}a", f"{EU}c"])
     config, name = _enterprise(scratch, "b983", net)
-    assert _predicted(monkeypatch, capsys, endpoint, config, name, EU)[0] == (
+    assert predicted(monkeypatch, capsys, endpoint, config, name, EU)[0] == (
         f"MLPROV-F011 blocker: endpoint service {sts} is not served in the Availability Zone of subnet(s) "
         f"{net['subnet_ids'][1]} ({EU}b) (fix: use subnets in {EU}a, {EU}c)")
-    failed = _forced(monkeypatch, capsys, endpoint, config, name)
+    failed = forced(monkeypatch, capsys, endpoint, config, name)
     assert failed == [f"StsEndpoint (AWS::EC2::VPCEndpoint): CREATE_FAILED: The VPC endpoint service {sts} does not support "
                       f"the availability zone of the subnet: {net['subnet_ids'][1]}. (Service: InvalidParameter)"]
     endpoint_zones.reset()  # the service now serves every zone of the region
-    _deploys(monkeypatch, capsys, endpoint, config)
+    deploys(monkeypatch, capsys, endpoint, config)
 
 
 @pytest.mark.slow
@@ -137,11 +111,11 @@ def test_a_private_hosted_zone_of_the_network_team(endpoint: str, scratch: Path,
                                   HostedZoneConfig={"PrivateZone": True},
                                   VPC={"VPCRegion": EU, "VPCId": net["vpc_id"]})["HostedZone"]["Id"]
     config, name = _enterprise(scratch, "b984", net)
-    assert _predicted(monkeypatch, capsys, endpoint, config, name, EU)[0] == (
+    assert predicted(monkeypatch, capsys, endpoint, config, name, EU)[0] == (
         f"MLPROV-F013 blocker: StsEndpoint: private hosted zone sts.{EU}.amazonaws.com ({zone.split('/')[-1]}) is "
         f"associated with VPC {net['vpc_id']} and covers sts.{EU}.amazonaws.com (conflicting DNS domain) {FIX_DNS}")
-    assert _forced(monkeypatch, capsys, endpoint, config, name) == [
+    assert forced(monkeypatch, capsys, endpoint, config, name) == [
         "StsEndpoint (AWS::EC2::VPCEndpoint): CREATE_FAILED: private-dns-enabled cannot be set because there is already a "
         f"conflicting DNS domain for sts.{EU}.amazonaws.com in the VPC {net['vpc_id']} (Service: InvalidParameter)"]
     r53.delete_hosted_zone(Id=zone)
-    _deploys(monkeypatch, capsys, endpoint, config)
+    deploys(monkeypatch, capsys, endpoint, config)
