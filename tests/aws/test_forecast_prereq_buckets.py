@@ -40,45 +40,61 @@ def _logging_policy(endpoint: str, name: str, region: str) -> None:
 
 
 # --- the access-log bucket (professional, enterprise: ArtifactsBucket's LoggingConfiguration) -----------------------
-@pytest.mark.parametrize(("case", "app"), [("missing", "a981"), ("no policy", "a982"), ("other region", "a983")])
+@pytest.mark.parametrize(("case", "app"), [("missing", "a981"), ("other region", "a983"), ("other account", "a984")])
 def test_access_log_bucket(endpoint: str, scratch: Path, monkeypatch: pytest.MonkeyPatch,
                            capsys: pytest.CaptureFixture[str], case: str, app: str) -> None:
     logs = _unique("prereq-access-logs")
     config = install(scratch, PRO, {"app_id": app, "access_log_bucket": logs}, as_name=PRO.replace("a001", app))
     name = f"techcorp-prod-{app}-usw2-customer-churn-ml"
     s3 = client(endpoint, "s3", W2)
-    fix_policy = (f"(fix: add a bucket policy statement: Allow Service logging.s3.amazonaws.com s3:PutObject on "
-                  f"arn:aws:s3:::{logs}/* with aws:SourceAccount 123456789012)")
+    s3.delete_bucket_policy(Bucket=logs)
+    s3.delete_bucket(Bucket=logs)
     if case == "missing":
-        s3.delete_bucket_policy(Bucket=logs)
-        s3.delete_bucket(Bucket=logs)
         line = (f"MLPROV-F006 blocker: access_log_bucket: bucket {logs} does not exist "
                 f"(fix: create it in {W2} first, or fix `access_log_bucket`)")
-        reason = "The target bucket for logging does not exist. (Service: InvalidTargetBucketForLogging)"
-    elif case == "no policy":
-        s3.delete_bucket_policy(Bucket=logs)
-        line = (f"MLPROV-F006 blocker: access_log_bucket: bucket {logs} has no policy statement allowing "
-                f"logging.s3.amazonaws.com s3:PutObject, so no access log is delivered {fix_policy}")
-        reason = ("You must either provide the necessary permissions to the logging service using a bucket policy or give "
-                  "the log-delivery group WRITE and READ_ACP permissions to the target bucket "
-                  "(Service: InvalidTargetBucketForLogging)")
-    else:
-        s3.delete_bucket_policy(Bucket=logs)
-        s3.delete_bucket(Bucket=logs)
+        reason = "The target bucket for logging does not exist (Service: InvalidTargetBucketForLogging)"
+    elif case == "other region":
         _bucket(endpoint, logs, E1)
         _logging_policy(endpoint, logs, E1)
         line = f"MLPROV-F006 blocker: access_log_bucket: bucket {logs} is in {E1}, not in {W2} (fix: use a bucket in {W2})"
-        reason = ("Cross-location logging not allowed. Buckets in one geographic location cannot log information to a bucket "
-                  "in another location. (Service: CrossLocationLoggingProhibited)")
+        reason = "Cross S3 location logging not allowed (Service: CrossLocationLoggingProhibited)"
+    else:
+        monkeypatch.setenv("MOTO_ACCOUNT_ID", "210987654321")
+        _bucket(endpoint, logs, W2)
+        monkeypatch.delenv("MOTO_ACCOUNT_ID")
+        line = (f"MLPROV-F006 blocker: access_log_bucket: bucket {logs} is not readable by account 123456789012: it "
+                "belongs to another account (fix: use a bucket of account 123456789012)")
+        reason = ("The owner for the bucket to be logged and the target bucket must be the same "
+                  "(Service: InvalidTargetBucketForLogging)")
     assert predicted(monkeypatch, capsys, endpoint, config, name, W2) == [line]
     assert forced(monkeypatch, capsys, endpoint, config, name) == [
         f"ArtifactsBucket (AWS::S3::Bucket): CREATE_FAILED: {reason}"]
-    if case == "no policy":  # the healthy setup: the policy the logging service needs
+    if case == "missing":  # the healthy setup: the bucket, with the policy the logging service needs
+        _bucket(endpoint, logs, W2)
         _logging_policy(endpoint, logs, W2)
         deploys(monkeypatch, capsys, endpoint, config)
         bucket = client(endpoint, "cloudformation", W2).describe_stack_resource(
             StackName=name, LogicalResourceId="ArtifactsBucket")["StackResourceDetail"]["PhysicalResourceId"]
         assert s3.get_bucket_logging(Bucket=bucket)["LoggingEnabled"]["TargetBucket"] == logs
+
+
+def test_access_log_bucket_without_the_logging_policy(endpoint: str, scratch: Path, monkeypatch: pytest.MonkeyPatch,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    """The forecast refuses it (no log would ever be delivered); AWS does not: with ACLs disabled (bucket owner
+    enforced, the default) PutBucketLogging checks no permission, the logs just never arrive (S3 User Guide,
+    Troubleshoot server access logging: delivery failures). The forced deploy succeeds, as on AWS."""
+    logs = _unique("prereq-access-logs")
+    config = install(scratch, PRO, {"app_id": "a982", "access_log_bucket": logs}, as_name=PRO.replace("a001", "a982"))
+    name = "techcorp-prod-a982-usw2-customer-churn-ml"
+    client(endpoint, "s3", W2).delete_bucket_policy(Bucket=logs)
+    assert predicted(monkeypatch, capsys, endpoint, config, name, W2) == [
+        f"MLPROV-F006 blocker: access_log_bucket: bucket {logs} has no policy statement allowing logging.s3.amazonaws.com "
+        f"s3:PutObject, so no access log is delivered (fix: add a bucket policy statement: Allow Service "
+        f"logging.s3.amazonaws.com s3:PutObject on arn:aws:s3:::{logs}/* with aws:SourceAccount 123456789012)"]
+    assert run_cli(monkeypatch, "deploy-product", str(config), "--force", "--skip-forecast", "--endpoint-url", endpoint) == 0
+    capsys.readouterr()
+    found = stack.describe(client(endpoint, "cloudformation", W2), name)
+    assert found is not None and found["StackStatus"] == "CREATE_COMPLETE"
 
 
 # --- the starter's existing artifact bucket (the pipelines' artifact store) -------------------------------------------

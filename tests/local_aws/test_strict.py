@@ -55,7 +55,7 @@ def lenient() -> Iterator[None]:
 def test_every_rule_is_listed_with_its_aws_source(endpoint: str) -> None:
     del endpoint
     assert sorted(strict.RULES) == ["access-log-target", "artifact-store", "codecommit-closed", "endpoint-service-zones",
-                                    "endpoint-subnet-zones", "endpoint-vpc-dns", "existing-name", "import-existing",
+                                    "endpoint-subnet-zones", "endpoint-vpc-dns", "existing-name", "expected-owner", "import-existing",
                                     "named-replacement", "private-dns", "private-dns-zone", "retain", "template-size"]
     assert all("(" in source and source.endswith(")") for source in strict.RULES.values())
 

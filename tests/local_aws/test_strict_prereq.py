@@ -175,17 +175,19 @@ def _buckets(aws: Aws) -> set[str]:
 def test_a_logging_target_that_does_not_exist_fails_the_bucket(aws: Aws) -> None:
     stack, bucket = _logged_bucket_stack(aws, _name("nowhere"))
     assert failure(aws("cloudformation"), stack) == (
-        "ROLLBACK_COMPLETE", "The target bucket for logging does not exist. (Service: InvalidTargetBucketForLogging)")
+        "ROLLBACK_COMPLETE", "The target bucket for logging does not exist (Service: InvalidTargetBucketForLogging)")
     assert bucket not in _buckets(aws)
 
 
-def test_a_logging_target_without_the_logging_service_policy_fails(aws: Aws) -> None:
-    target = _name("nopolicy")
-    _log_bucket(aws, target, policy=False)
+def test_a_logging_target_of_another_account_fails(aws: Aws, monkeypatch: pytest.MonkeyPatch) -> None:
+    target = _name("foreign")
+    monkeypatch.setenv("MOTO_ACCOUNT_ID", "210987654321")
+    _log_bucket(aws, target)
+    monkeypatch.delenv("MOTO_ACCOUNT_ID")
     stack, _bucket = _logged_bucket_stack(aws, target)
-    status, reason = failure(aws("cloudformation"), stack)
-    assert (status, reason.endswith("(Service: InvalidTargetBucketForLogging)")) == ("ROLLBACK_COMPLETE", True)
-    assert reason.startswith("You must either provide the necessary permissions to the logging service using a bucket policy")
+    assert failure(aws("cloudformation"), stack) == (
+        "ROLLBACK_COMPLETE", "The owner for the bucket to be logged and the target bucket must be the same "
+                             "(Service: InvalidTargetBucketForLogging)")
 
 
 def test_a_logging_target_in_another_region_fails(aws: Aws) -> None:
@@ -193,8 +195,30 @@ def test_a_logging_target_in_another_region_fails(aws: Aws) -> None:
     _log_bucket(aws, target, region="us-west-2")
     stack, _bucket = _logged_bucket_stack(aws, target)
     assert failure(aws("cloudformation"), stack) == (
-        "ROLLBACK_COMPLETE", "Cross-location logging not allowed. Buckets in one geographic location cannot log information "
-                             "to a bucket in another location. (Service: CrossLocationLoggingProhibited)")
+        "ROLLBACK_COMPLETE", "Cross S3 location logging not allowed (Service: CrossLocationLoggingProhibited)")
+
+
+def test_without_the_logging_policy_an_acl_disabled_target_is_accepted(aws: Aws) -> None:
+    """ACLs disabled (bucket owner enforced, the default): AWS does not check the permission at setup; the logs are
+    simply never delivered (S3 User Guide, Troubleshoot server access logging: delivery failures)."""
+    target = _name("nopolicy")
+    _log_bucket(aws, target, policy=False)
+    stack, bucket = _logged_bucket_stack(aws, target)
+    assert failure(aws("cloudformation"), stack) == ("CREATE_COMPLETE", "")
+    assert aws("s3").get_bucket_logging(Bucket=bucket)["LoggingEnabled"]["TargetBucket"] == target
+
+
+def test_an_acl_enabled_target_without_policy_or_grants_fails(aws: Aws) -> None:
+    target = _name("acls")
+    _log_bucket(aws, target, policy=False)
+    aws("s3").put_bucket_ownership_controls(Bucket=target, OwnershipControls={"Rules": [{"ObjectOwnership": "ObjectWriter"}]})
+    stack, _bucket = _logged_bucket_stack(aws, target)
+    assert failure(aws("cloudformation"), stack) == (
+        "ROLLBACK_COMPLETE", "You must give the log-delivery group WRITE and READ_ACP permissions to the target bucket "
+                             "(Service: InvalidTargetBucketForLogging)")
+    aws("s3").put_bucket_acl(Bucket=target, GrantWrite='uri="http://acs.amazonaws.com/groups/s3/LogDelivery"',
+                             GrantReadACP='uri="http://acs.amazonaws.com/groups/s3/LogDelivery"')
+    assert failure(aws("cloudformation"), _logged_bucket_stack(aws, target)[0]) == ("CREATE_COMPLETE", "")
 
 
 def test_a_permitted_target_in_the_region_is_logged_to(aws: Aws) -> None:
@@ -279,3 +303,17 @@ def test_a_stack_with_a_repository_fails_in_an_account_new_to_codecommit(aws: Aw
     assert failure(aws("cloudformation"), stack) == (
         "ROLLBACK_COMPLETE", "CreateRepository request is not allowed because there is no existing repository in this AWS "
                              "account or AWS Organization (Service: OperationNotAllowedException)")
+
+
+# --- expected-owner -------------------------------------------------------------------------------------------------
+def test_get_bucket_location_honours_the_expected_owner(aws: Aws, monkeypatch: pytest.MonkeyPatch) -> None:
+    theirs, ours = _name("theirs"), _name("ours")
+    monkeypatch.setenv("MOTO_ACCOUNT_ID", "210987654321")
+    _log_bucket(aws, theirs, policy=False)
+    monkeypatch.delenv("MOTO_ACCOUNT_ID")
+    _log_bucket(aws, ours, policy=False)
+    s3 = aws("s3")
+    assert _refused(lambda: s3.get_bucket_location(Bucket=theirs, ExpectedBucketOwner="123456789012")) == (
+        "AccessDenied", "Access Denied")
+    assert s3.get_bucket_location(Bucket=ours, ExpectedBucketOwner="123456789012")["LocationConstraint"] == REGION
+    assert s3.get_bucket_location(Bucket=theirs)["LocationConstraint"] == REGION  # without the header: moto's answer

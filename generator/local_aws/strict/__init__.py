@@ -25,6 +25,8 @@ behaves as plain moto.
   fails: InvalidTargetBucketForLogging / CrossLocationLoggingProhibited (:mod:`.access_logs`).
 - ``artifact-store``: a pipeline whose artifact store bucket is missing (or elsewhere) fails: InvalidStructureException
   (:mod:`.artifact_store`).
+- ``expected-owner``: GetBucketLocation with ``ExpectedBucketOwner`` of another account: 403 AccessDenied
+  (:mod:`.expected_owner`).
 - ``codecommit-closed``: CreateRepository in an account marked new to CodeCommit that holds no repository fails:
   OperationNotAllowedException (:mod:`.codecommit`).
 - ``iam`` (opt-in, ``iam=True``): moto's own IAM enforcement of the caller's policies (:mod:`.iam`).
@@ -74,6 +76,7 @@ def install() -> dict[str, str]:
         endpoint_subnets,
         endpoint_zones,
         existing,
+        expected_owner,
         hosted_zone,
         private_dns,
         replacement,
@@ -82,7 +85,7 @@ def install() -> dict[str, str]:
     )
 
     for rule in (template_size, private_dns, hosted_zone, endpoint_zones, endpoint_subnets, endpoint_dns, existing,
-                 replacement, rollback, adopt, access_logs, artifact_store, codecommit):
+                 replacement, rollback, adopt, access_logs, artifact_store, codecommit, expected_owner):
         rule.install()
         RULES[rule.RULE] = rule.SOURCE
     return dict(RULES)

@@ -1,23 +1,26 @@
 """Rule ``access-log-target``: a bucket's ``LoggingConfiguration`` is applied as PutBucketLogging applies it.
 
-AWS: "All logs are saved to buckets in the same Amazon Web Services Region as the source bucket" and the target is a
-bucket "that you own" (Amazon S3 API Reference, PutBucketLogging and LoggingEnabled.TargetBucket); with the bucket
-owner enforced Object Ownership setting "Permissions can only be granted using policies" (the
-``logging.s3.amazonaws.com`` service principal; Amazon S3 User Guide, "Permissions for server access log delivery").
-The S3 API Reference's "List of error codes" (Error responses) documents the refusals: ``InvalidTargetBucketForLogging``
-("The target bucket for logging does not exist, is not owned by you, or does not have the appropriate grants for the
-log-delivery group") and ``CrossLocationLoggingProhibited`` ("Cross-location logging not allowed. Buckets in one
-geographic location cannot log information to a bucket in another location."). The message of a missing target,
-"The target bucket for logging does not exist", is AWS's as quoted from a Terraform run (pastebin 7YNtjPXb); the
-message of a missing permission is moto's ("You must either provide the necessary permissions to the logging service
-using a bucket policy or give the log-delivery group WRITE and READ_ACP permissions to the target bucket"; AWS's own
-older wording, "You must give the log-delivery group WRITE and READ_ACP permissions to the target bucket", is quoted in
-s3tools/s3cmd #614): whether AWS checks the *policy* at PutBucketLogging is not documented; this endpoint does, as
-moto's PutBucketLogging does, and as the forecast's MLPROV-F006 treats it (a blocker).
+AWS: "All logs are saved to buckets in the same Amazon Web Services Region as the source bucket" (Amazon S3 API
+Reference, PutBucketLogging); the Amazon S3 User Guide, "Troubleshoot server access logging" (Common error messages
+when setting up logging), lists what the call refuses, with the messages used here:
 
-moto's CloudFormation bucket ignores ``LoggingConfiguration`` (no log target is ever checked); here the created bucket
-gets it through moto's own ``set_logging`` (the checks above), and a refusal deletes the new bucket and fails the
-resource (CREATE_FAILED, as the AWS::S3::Bucket handler fails).
+- "The target bucket for logging does not exist" (the destination must exist first);
+- "The owner for the bucket to be logged and the target bucket must be the same" (a bucket of another account);
+- "Cross S3 location logging not allowed" (a bucket of another Region).
+
+Codes: ``InvalidTargetBucketForLogging`` for the first two, ``CrossLocationLoggingProhibited`` for the third (S3 API
+Reference, "Error responses", list of error codes). The log-delivery *permission* is not checked at setup when the
+target bucket has ACLs disabled (Object Ownership "bucket owner enforced", the default of new buckets; "Permissions can
+only be granted using policies", PutBucketLogging): the same page lists a missing policy under "Troubleshooting
+delivery failures", so the create succeeds and no log is ever delivered (``mlprov forecast`` MLPROV-F006 still refuses
+it). A target with ACLs enabled (ObjectWriter / BucketOwnerPreferred) and neither the logging service's policy nor the
+log-delivery group's grants is refused ``InvalidTargetBucketForLogging`` "You must give the log-delivery group WRITE and
+READ_ACP permissions to the target bucket" (AWS's answer as quoted in s3tools/s3cmd #614; the S3 error list:
+"does not have the appropriate grants for the log-delivery group").
+
+moto's CloudFormation bucket ignores ``LoggingConfiguration`` (and moto's own PutBucketLogging refuses any target
+without a policy); here the created bucket gets it with the checks above, and a refusal deletes the new bucket and
+fails the resource (CREATE_FAILED, as the AWS::S3::Bucket handler fails).
 """
 
 from __future__ import annotations
@@ -28,11 +31,14 @@ from typing import Any
 from mlprov.local_aws.strict import active, wrap
 
 RULE = "access-log-target"
-SOURCE = ("bucket LoggingConfiguration to a missing, foreign-region or unpermitted target refused: "
-          "InvalidTargetBucketForLogging / CrossLocationLoggingProhibited (S3 API Reference, PutBucketLogging; Error "
-          "responses, list of error codes; S3 User Guide, Permissions for server access log delivery)")
-CROSS_REGION = ("Cross-location logging not allowed. Buckets in one geographic location cannot log information to a "
-                "bucket in another location.")
+SOURCE = ("bucket LoggingConfiguration to a missing, foreign-account or foreign-region target refused: "
+          "InvalidTargetBucketForLogging / CrossLocationLoggingProhibited (S3 User Guide, Troubleshoot server access "
+          "logging; S3 API Reference, PutBucketLogging and Error responses)")
+MISSING = "The target bucket for logging does not exist"
+FOREIGN = "The owner for the bucket to be logged and the target bucket must be the same"
+CROSS_REGION = "Cross S3 location logging not allowed"
+NO_GRANTS = "You must give the log-delivery group WRITE and READ_ACP permissions to the target bucket"
+ACLS_ENABLED = ("ObjectWriter", "BucketOwnerPreferred")
 
 
 def _logging(props: dict[str, Any]) -> dict[str, Any] | None:
@@ -42,17 +48,28 @@ def _logging(props: dict[str, Any]) -> dict[str, Any] | None:
     return {"TargetBucket": str(config["DestinationBucketName"]), "TargetPrefix": str(config.get("LogFilePrefix") or "")}
 
 
-def apply(bucket: Any, target: dict[str, Any], account_id: str) -> None:
-    """PutBucketLogging on the new bucket, moto's checks (exists, permission, region) with AWS's region message."""
-    from moto.s3.exceptions import CrossLocationLoggingProhibited  # noqa: PLC0415
-    from moto.s3.models import s3_backends  # noqa: PLC0415
+def _ownership(bucket: Any) -> str:
+    rule = getattr(bucket, "ownership_rule", None)
+    value = rule.get("ObjectOwnership") if isinstance(rule, dict) else rule
+    return str(value or "BucketOwnerEnforced")  # AWS's default for new buckets (ACLs disabled)
 
-    backend = s3_backends[account_id]["aws"]
-    try:
-        bucket.set_logging(target, backend)
-    except CrossLocationLoggingProhibited as exc:
-        exc.message = CROSS_REGION
-        raise
+
+def refusal(bucket: Any, target: dict[str, Any], account_id: str) -> tuple[str, str] | None:
+    """(code, message) of PutBucketLogging's refusal for this target, or None when AWS accepts it."""
+    from moto.s3.models import FakeBucket, s3_backends  # noqa: PLC0415
+
+    name = target["TargetBucket"]
+    found = s3_backends[account_id]["aws"].buckets.get(name)
+    if found is None:
+        owner = s3_backends.bucket_accounts.get(name)
+        return ("InvalidTargetBucketForLogging", FOREIGN if owner and owner[1] != account_id else MISSING)
+    if found.region_name != bucket.region_name:
+        return "CrossLocationLoggingProhibited", CROSS_REGION
+    if _ownership(found) in ACLS_ENABLED and not (
+            FakeBucket._log_permissions_enabled_policy(found, target.get("TargetPrefix"))
+            or FakeBucket._log_permissions_enabled_acl(found)):
+        return "InvalidTargetBucketForLogging", NO_GRANTS
+    return None
 
 
 def _checked(original: Callable[..., Any]) -> Callable[..., Any]:
@@ -61,13 +78,14 @@ def _checked(original: Callable[..., Any]) -> Callable[..., Any]:
         target = _logging(dict(cloudformation_json.get("Properties") or {})) if active() else None
         if target is None:
             return bucket
-        try:
-            apply(bucket, target, account_id)
-        except Exception:
+        refused = refusal(bucket, target, account_id)
+        if refused is not None:
+            from moto.s3.exceptions import S3ClientError  # noqa: PLC0415
             from moto.s3.models import s3_backends  # noqa: PLC0415
 
             s3_backends[account_id]["aws"].delete_bucket(bucket.name)  # the failed create leaves no bucket
-            raise
+            raise S3ClientError(*refused)
+        bucket.logging = target  # what moto's set_logging stores once its checks pass
         return bucket
 
     return create
