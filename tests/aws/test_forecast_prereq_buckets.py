@@ -1,6 +1,7 @@
 """Must show, for the external buckets and CodeCommit: `mlprov forecast` predicts the broken prerequisite with its
 exact code and line before any change set exists; forced past the forecast the strict local AWS fails the same way
-where AWS fails (or, where AWS accepts the create, accepts it too); the healthy setup deploys."""
+where AWS fails (at the create, or, for the S3 source bucket, at the pipeline's first execution); the healthy setup
+deploys."""
 
 from __future__ import annotations
 
@@ -118,6 +119,15 @@ def test_starter_artifact_bucket_missing(endpoint: str, scratch: Path, monkeypat
 
 
 # --- the S3 source bucket: AWS accepts the pipelines, the first execution's Source action fails ----------------------
+def _run_build_pipeline(endpoint: str, name: str) -> tuple[str, str]:
+    pipeline = client(endpoint, "cloudformation", E1).describe_stack_resource(
+        StackName=name, LogicalResourceId="BuildPipeline")["StackResourceDetail"]["PhysicalResourceId"]
+    cp = client(endpoint, "codepipeline", E1)
+    run = cp.start_pipeline_execution(name=pipeline)["pipelineExecutionId"]
+    found = cp.get_pipeline_execution(pipelineName=pipeline, pipelineExecutionId=run)["pipelineExecution"]
+    return str(found["status"]), str(found["statusSummary"])
+
+
 @pytest.mark.parametrize(("case", "app"), [("unversioned", "s983"), ("missing", "s984")])
 def test_s3_source_bucket(endpoint: str, scratch: Path, monkeypatch: pytest.MonkeyPatch,
                           capsys: pytest.CaptureFixture[str], case: str, app: str) -> None:
@@ -132,17 +142,28 @@ def test_s3_source_bucket(endpoint: str, scratch: Path, monkeypatch: pytest.Monk
         line = (f"MLPROV-F008 blocker: source.bucket: bucket {bucket} is not versioned; the CodePipeline S3 source action "
                 f"requires versioning (fix: aws s3api put-bucket-versioning --bucket {bucket} "
                 "--versioning-configuration Status=Enabled)")
+        why = f"The S3 bucket {bucket} is not versioned; the Amazon S3 source action requires a versioned bucket"
     else:
         s3.delete_bucket(Bucket=bucket)
         line = (f"MLPROV-F008 blocker: source.bucket: bucket {bucket} does not exist "
                 f"(fix: create it in {E1} first, or fix `source.bucket`)")
+        why = "The specified bucket does not exist"
     assert predicted(monkeypatch, capsys, endpoint, config, name, E1) == [line]
-    # CreatePipeline does not look at a source action's bucket: the stack is created, as on AWS (the failure would
-    # come at the first execution's Source action, which the local endpoint does not run)
+    # CreatePipeline does not look at a source action's bucket: the stack is created, as on AWS ...
     assert run_cli(monkeypatch, "deploy-product", str(config), "--force", "--skip-forecast", "--endpoint-url", endpoint) == 0
     capsys.readouterr()
     found = stack.describe(client(endpoint, "cloudformation", E1), name)
     assert found is not None and found["StackStatus"] == "CREATE_COMPLETE"
+    # ... and the first execution fails at its Source action
+    assert _run_build_pipeline(endpoint, name) == ("Failed", f"Stage Source, action Source failed: {why}")
+    if case == "missing":  # the healthy setup: the bucket, versioned, with the source zip
+        _bucket(endpoint, bucket, E1)
+        s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+        s3.put_bucket_notification_configuration(Bucket=bucket, NotificationConfiguration={"EventBridgeConfiguration": {}})
+        s3.put_object(Bucket=bucket, Key=source["build_key"], Body=b"zip")
+        deploys(monkeypatch, capsys, endpoint, config)
+        assert _run_build_pipeline(endpoint, name) == (
+            "InProgress", "Source stage succeeded; later stages are not run by the local endpoint")
 
 
 # --- CodeCommit in an account new to it -----------------------------------------------------------------------------
