@@ -186,3 +186,15 @@ def codecommit_list_tags(_original: Any) -> Any:
         return json.dumps({"tags": dict(getattr(repo, "tags", {}))})
 
     return action
+
+
+def codecommit_list_repositories(_original: Any) -> Any:
+    """CodeCommit's ListRepositories, which moto lacks (HTTP 500): the region's repositories, by name, unpaginated
+    (AWS CodeCommit API Reference, ListRepositories: ``repositories`` of ``repositoryName`` / ``repositoryId``)."""
+
+    def action(self: Any) -> str:
+        repos = sorted(self.codecommit_backend.repositories.values(), key=lambda r: r.repository_metadata["repositoryName"])
+        return json.dumps({"repositories": [{"repositoryName": r.repository_metadata["repositoryName"],
+                                             "repositoryId": r.repository_metadata["repositoryId"]} for r in repos]})
+
+    return action

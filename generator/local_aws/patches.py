@@ -32,6 +32,11 @@ Each patch is idempotent, wraps moto's own code (original behaviour first, then 
 - delete: moto never deletes a managed policy or a VPC endpoint with its stack; AWS does.
 - CodeCommit tags: moto has no ListTagsForResource for repositories (adoption checks a retained repository's
   ``mlprov:product`` tag); it answers with the tags CloudFormation gave the repository.
+- CodeCommit ListRepositories: moto lacks it (HTTP 500); the forecast's MLPROV-F005 reads it to tell an account
+  that uses CodeCommit from one new to it (the strict rule ``codecommit-closed``).
+- CodePipeline executions: moto has none; :mod:`mlprov.local_aws.executions` answers StartPipelineExecution and
+  GetPipelineExecution, running only the Source stage's S3 source actions (where AWS fails a missing or unversioned
+  source bucket: at run time, not at CreatePipeline).
 - CodeConnections: moto has no such service; :mod:`mlprov.local_aws.connections` answers GetConnection,
   ListConnections, CreateConnection and DeleteConnection (both service names) in front of moto's dispatcher.
 
@@ -60,11 +65,13 @@ def _once(owner: Any, name: str, make: Callable[[Any], Any], reason: str, *, cla
 def apply_patches() -> dict[str, str]:
     """Apply every patch (idempotent); return what was patched and why."""
     from mlprov.local_aws import enginepatches as e  # noqa: PLC0415
+    from mlprov.local_aws import executions as x  # noqa: PLC0415
     from mlprov.local_aws import typepatches as t  # noqa: PLC0415
     from moto.cloudformation import models as cfn_models  # noqa: PLC0415
     from moto.cloudformation import parsing  # noqa: PLC0415
     from moto.cloudformation.responses import CloudFormationResponse  # noqa: PLC0415
     from moto.codecommit.responses import CodeCommitResponse  # noqa: PLC0415
+    from moto.codepipeline.responses import CodePipelineResponse  # noqa: PLC0415
     from moto.ec2.models.security_groups import SecurityGroup  # noqa: PLC0415
     from moto.ec2.models.vpcs import VPCEndPoint  # noqa: PLC0415
     from moto.iam.models import ManagedPolicy, Role  # noqa: PLC0415
@@ -97,6 +104,9 @@ def apply_patches() -> dict[str, str]:
     _once(ManagedPolicy, "delete", t.managed_policy_delete, "delete managed policies with their stack")
     _once(VPCEndPoint, "delete", t.vpc_endpoint_delete, "delete VPC endpoints with their stack")
     _once(CodeCommitResponse, "list_tags_for_resource", e.codecommit_list_tags, "the action moto lacks")
+    _once(CodeCommitResponse, "list_repositories", e.codecommit_list_repositories, "the action moto lacks")
+    _once(CodePipelineResponse, "start_pipeline_execution", x.start_execution, "the action moto lacks (Source stage only)")
+    _once(CodePipelineResponse, "get_pipeline_execution", x.get_execution, "the action moto lacks")
     from moto.s3.responses import S3Response  # noqa: PLC0415
 
     _once(S3Response, "get_bucket_notification", t.s3_notification_eventbridge, "return EventBridgeConfiguration")

@@ -38,6 +38,7 @@ def test_a_clean_starter_has_no_blocker_and_the_command_prints_every_line(endpoi
                                                                           monkeypatch: pytest.MonkeyPatch,
                                                                           capsys: pytest.CaptureFixture[str]) -> None:
     config = install(scratch, STARTER, {"app_id": "s961"}, as_name=STARTER.replace("s001", "s961"))
+    repos = len(client(endpoint, "codecommit", "us-east-1").list_repositories()["repositories"])  # other tests' leave some
     assert run_cli(monkeypatch, "forecast", str(config), "--endpoint-url", endpoint) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[0] == ("MLPROV-F001 info: deploying as account 123456789012, region us-east-1, "
@@ -45,9 +46,11 @@ def test_a_clean_starter_has_no_blocker_and_the_command_prints_every_line(endpoi
     assert out[1].startswith("MLPROV-F002 info: template inline as committed (")
     assert out[2] == ("MLPROV-F003 warning: CloudFormation service role /mlprov/startupco-dev-s961-use1-fraud-detection-ml-cfn "
                       "does not exist (fix: run `mlprov bootstrap` for this product (it creates the role the change sets assume))")
-    assert out[3] == ("MLPROV-F005 warning: CodeCommit availability not checked: the endpoint does not answer ListRepositories "
-                      "(HTTP 500) (fix: check by hand that this account can create CodeCommit repositories)")
-    assert out[-1] == "forecast: no blocker (2 warning(s))"
+    assert out[3] == (f"MLPROV-F005 info: CodeCommit in use in us-east-1 ({repos} repositories)" if repos else (
+        "MLPROV-F005 warning: account 123456789012 has no CodeCommit repository in us-east-1: CodeCommit is closed to new "
+        "customers, so an account that never used it cannot create the repositories (fix: use an account that already uses "
+        "CodeCommit, or switch the product to `source: {type: s3, ...}`)"))
+    assert out[-1] == f"forecast: no blocker ({1 if repos else 2} warning(s))"
     assert run_cli(monkeypatch, "forecast", str(config), "--offline") == 0  # no endpoint, no credentials needed
     assert capsys.readouterr().out.splitlines()[-1] == "forecast: no blocker (0 warning(s))"
 

@@ -15,6 +15,14 @@ from tests.local_aws.conftest import failure, outputs, physical, role, via_chang
 pytestmark = pytest.mark.filterwarnings(r"ignore:Exception\(LocalAwsServiceError\)")
 
 
+@pytest.fixture(autouse=True)
+def artifact_store(aws: Callable[[str], Any]) -> None:
+    """The pipelines' artifact store exists, as CreatePipeline requires (strict rule ``artifact-store``)."""
+    s3 = aws("s3")
+    if "bucket" not in {b["Name"] for b in s3.list_buckets()["Buckets"]}:
+        s3.create_bucket(Bucket="bucket", CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
+
+
 def _template(prefix: str) -> dict[str, Any]:
     tags = [{"Key": "mlprov:owner", "Value": "a@example.com"}]
     action = {"Name": "Source", "ActionTypeId": {"Category": "Source", "Owner": "AWS", "Provider": "CodeCommit", "Version": "1"},

@@ -54,7 +54,9 @@ def lenient() -> Iterator[None]:
 
 def test_every_rule_is_listed_with_its_aws_source(endpoint: str) -> None:
     del endpoint
-    assert sorted(strict.RULES) == ["existing-name", "import-existing", "named-replacement", "private-dns", "retain", "template-size"]
+    assert sorted(strict.RULES) == ["access-log-target", "artifact-store", "codecommit-closed", "endpoint-service-zones",
+                                    "endpoint-subnet-zones", "endpoint-vpc-dns", "existing-name", "expected-owner", "import-existing",
+                                    "named-replacement", "private-dns", "private-dns-zone", "retain", "template-size"]
     assert all("(" in source and source.endswith(")") for source in strict.RULES.values())
 
 
@@ -96,6 +98,7 @@ def test_lenient_mode_accepts_what_strict_refuses(aws: Aws, lenient: None) -> No
 def _vpc(aws: Aws) -> tuple[str, str]:
     ec2 = aws("ec2")
     vpc = ec2.create_vpc(CidrBlock="10.30.0.0/16")["Vpc"]["VpcId"]
+    ec2.modify_vpc_attribute(VpcId=vpc, EnableDnsHostnames={"Value": True})  # private DNS needs it (rule endpoint-vpc-dns)
     return vpc, ec2.create_subnet(VpcId=vpc, CidrBlock="10.30.1.0/24")["Subnet"]["SubnetId"]
 
 

@@ -31,12 +31,14 @@ def _code(exc: Exception) -> str:
     return str(getattr(exc, "response", {}).get("Error", {}).get("Code", ""))
 
 
-def _region(s3: Any, bucket: str) -> str | None:
-    """The bucket's region; None when it does not exist. 403: another account's bucket (raised)."""
+def _region(s3: Any, bucket: str, account_id: str) -> str | None:
+    """The bucket's region; None when it does not exist. 403: another account's bucket (raised): the request names
+    the expected owner, "If the account ID that you provide does not match the actual owner of the bucket, the request
+    fails with the HTTP status code 403 Forbidden" (S3 API Reference, GetBucketLocation, x-amz-expected-bucket-owner)."""
     from botocore.exceptions import ClientError  # noqa: PLC0415
 
     try:
-        loc = s3.get_bucket_location(Bucket=bucket).get("LocationConstraint")
+        loc = s3.get_bucket_location(Bucket=bucket, ExpectedBucketOwner=account_id).get("LocationConstraint")
     except ClientError as exc:
         if _code(exc) in {"NoSuchBucket", "404"}:
             return None
@@ -51,7 +53,7 @@ def _where(ctx: Context, field: str, bucket: str, code: str) -> tuple[str | None
 
     assert ctx.aws is not None
     try:
-        region = _region(ctx.aws.client("s3"), bucket)
+        region = _region(ctx.aws.client("s3"), bucket, ctx.product.account_id)
     except ClientError as exc:
         if _code(exc) in {"AccessDenied", "403"}:
             return None, [finding(code, "blocker", f"{field}: bucket {bucket} is not readable by account "

@@ -15,6 +15,20 @@ behaves as plain moto.
 - ``retain``: a failed first create rolls back, keeping ``Retain`` resources and deleting ``RetainExceptOnCreate``
   ones; ``RetainExceptOnCreate`` is kept on delete and on removal from the template (:mod:`.rollback`).
 - ``import-existing``: ``ImportExistingResources=True`` adopts retained resources (moto ignores it) (:mod:`.adopt`).
+- ``endpoint-vpc-dns``: a private-DNS interface endpoint in a VPC with a DNS attribute off is refused (:mod:`.endpoint_dns`).
+- ``endpoint-subnet-zones``: two subnets of one Availability Zone in an interface endpoint: DuplicateSubnetsInSameZone
+  (:mod:`.endpoint_subnets`).
+- ``endpoint-service-zones``: a subnet in an Availability Zone the endpoint service does not serve is refused; the
+  zones come from a table tests set (:mod:`.endpoint_zones`).
+- ``private-dns-zone``: private DNS over a private hosted zone associated with the VPC is refused (:mod:`.hosted_zone`).
+- ``access-log-target``: a bucket's LoggingConfiguration to a missing, foreign-region or unpermitted target bucket
+  fails: InvalidTargetBucketForLogging / CrossLocationLoggingProhibited (:mod:`.access_logs`).
+- ``artifact-store``: a pipeline whose artifact store bucket is missing (or elsewhere) fails: InvalidStructureException
+  (:mod:`.artifact_store`).
+- ``expected-owner``: GetBucketLocation with ``ExpectedBucketOwner`` of another account: 403 AccessDenied
+  (:mod:`.expected_owner`).
+- ``codecommit-closed``: CreateRepository in an account marked new to CodeCommit that holds no repository fails:
+  OperationNotAllowedException (:mod:`.codecommit`).
 - ``iam`` (opt-in, ``iam=True``): moto's own IAM enforcement of the caller's policies (:mod:`.iam`).
 """
 
@@ -53,9 +67,25 @@ def wrap(owner: Any, name: str, make: Callable[[Any], Any], *, classmethod_: boo
 
 def install() -> dict[str, str]:
     """Install every rule (idempotent); returns :data:`RULES`."""
-    from mlprov.local_aws.strict import adopt, existing, private_dns, replacement, rollback, template_size  # noqa: PLC0415
+    from mlprov.local_aws.strict import (  # noqa: PLC0415
+        access_logs,
+        adopt,
+        artifact_store,
+        codecommit,
+        endpoint_dns,
+        endpoint_subnets,
+        endpoint_zones,
+        existing,
+        expected_owner,
+        hosted_zone,
+        private_dns,
+        replacement,
+        rollback,
+        template_size,
+    )
 
-    for rule in (template_size, private_dns, existing, replacement, rollback, adopt):
+    for rule in (template_size, private_dns, hosted_zone, endpoint_zones, endpoint_subnets, endpoint_dns, existing,
+                 replacement, rollback, adopt, access_logs, artifact_store, codecommit, expected_owner):
         rule.install()
         RULES[rule.RULE] = rule.SOURCE
     return dict(RULES)

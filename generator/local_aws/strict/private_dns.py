@@ -6,8 +6,8 @@ private DNS fails with InvalidParameter "private-dns-enabled cannot be set becau
 domain for <service DNS name> in the VPC <vpc id>". Sources: Amazon VPC / AWS PrivateLink guide, "Access an AWS
 service using an interface VPC endpoint" (private DNS, "you can't enable private DNS" when a private hosted zone
 for the name is already associated with the VPC), Route 53 "ConflictingDomainExists" (a VPC is already associated
-with another hosted zone that has the same name); the message is the one the issue recorded from AWS. Not modelled:
-a conflicting private hosted zone the network team associated with the VPC (moto's Route 53 is not consulted).
+with another hosted zone that has the same name); the message is the one the issue recorded from AWS. A conflicting
+private hosted zone the network team associated with the VPC is the rule ``private-dns-zone`` (:mod:`.hosted_zone`).
 moto creates any number of them.
 """
 
@@ -51,6 +51,7 @@ def _checked(original: Callable[..., Any]) -> Callable[..., Any]:
                                                      f"DNS domain for {dns_name(service_name)} in the VPC {vpc_id}")
         return original(self, vpc_id, service_name, endpoint_type, *args, **kwargs)
 
+    create_vpc_endpoint.__wrapped__ = original  # type: ignore[attr-defined]  # moto's signature (strict.vpce)
     return create_vpc_endpoint
 
 
