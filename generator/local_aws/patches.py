@@ -32,6 +32,8 @@ Each patch is idempotent, wraps moto's own code (original behaviour first, then 
 - delete: moto never deletes a managed policy or a VPC endpoint with its stack; AWS does.
 - CodeCommit tags: moto has no ListTagsForResource for repositories (adoption checks a retained repository's
   ``mlprov:product`` tag); it answers with the tags CloudFormation gave the repository.
+- CodeCommit Code: moto's repositories have no commits; ``Code`` (an S3 zip) becomes the first commit and
+  GetBranch / GetFile read it (:mod:`mlprov.local_aws.codecommitcode`).
 - CodeConnections: moto has no such service; :mod:`mlprov.local_aws.connections` answers GetConnection,
   ListConnections, CreateConnection and DeleteConnection (both service names) in front of moto's dispatcher.
 
@@ -97,6 +99,10 @@ def apply_patches() -> dict[str, str]:
     _once(ManagedPolicy, "delete", t.managed_policy_delete, "delete managed policies with their stack")
     _once(VPCEndPoint, "delete", t.vpc_endpoint_delete, "delete VPC endpoints with their stack")
     _once(CodeCommitResponse, "list_tags_for_resource", e.codecommit_list_tags, "the action moto lacks")
+    from mlprov.local_aws import codecommitcode as cc  # noqa: PLC0415
+
+    _once(CodeCommitResponse, "get_branch", cc.get_branch, "the action moto lacks (the branch Code seeded)")
+    _once(CodeCommitResponse, "get_file", cc.get_file, "the action moto lacks (a file of the commit Code seeded)")
     from moto.s3.responses import S3Response  # noqa: PLC0415
 
     _once(S3Response, "get_bucket_notification", t.s3_notification_eventbridge, "return EventBridgeConfiguration")
