@@ -56,10 +56,10 @@ def plan(aws: Aws, product: Product, text: str, template: dict[str, Any], poller
     kind = change_type(stack.describe(aws.cfn, name))
     source = templatesource.choose(text, template, product.account_id, product.region)
     url = None
-    ensure_repository_seeds(aws.client("s3"), template)  # read by CloudFormation when it creates the repositories
     if source.kind == "s3":
         templatesource.upload(aws.client("s3"), source)
         url = templatesource.url(source, product.region)
+    ensure_repository_seeds(aws.client("s3"), template)  # read by CloudFormation when it creates the repositories
     cs = changeset.create(aws.cfn, name, source.body, product.tags, kind, poller=poller,
                           name=cs_name, description=description, template_url=url,
                           role_arn=product_service_role_arn(product))

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from mlprov.aws import stack
 from mlprov.config.loader import load_product
 from mlprov.errors import AwsError, UserError
 from mlprov.render.engine import render
@@ -213,3 +214,21 @@ def test_a_denied_source_write_names_the_policy_and_the_opt_out(scratch: Path) -
                                  "source.build_key (model-build seed)")
     assert exc.value.hint == ("the deployer needs s3:PutObject on it: see `mlprov create-policy CONFIG`; "
                               "or set source.seed: false and upload the seed code yourself")
+
+
+def test_without_the_template_bucket_the_forecast_refuses_a_codecommit_product(
+        endpoint: str, scratch: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """Even an inline template needs the bucket: the repositories are created from the seed archives in it."""
+    config = install(scratch, STARTER, {"app_id": "s969", "region": "us-east-2"},
+                     as_name=STARTER.replace("s001-us-east-1", "s969-us-east-2"), template_bucket=False)
+    assert run_cli(monkeypatch, "forecast", str(config), "--endpoint-url", endpoint) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert err[0] == ("  MLPROV-F002 blocker: template bucket mlprov-templates-123456789012-us-east-2 does not exist, and "
+                      "the CodeCommit repositories are created from the seed code uploaded there (fix: run `mlprov "
+                      "bootstrap` for this account and region)")
+    # forced past the forecast, the seed upload itself says why, before any change set
+    assert run_cli(monkeypatch, "deploy-product", str(config), "--force", "--skip-forecast", "--endpoint-url", endpoint) == 2
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        "hint: run `mlprov bootstrap` for this account and region (it creates the bucket the repositories' seed code is "
+        "read from)")
+    assert stack.describe(client(endpoint, "cloudformation", "us-east-2"), "startupco-dev-s969-use2-fraud-detection-ml") is None
