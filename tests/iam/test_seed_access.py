@@ -81,3 +81,19 @@ def test_a_product_with_seed_false_grants_no_source_write(tmp_path: Path) -> Non
     sids = [s.get("Sid") for s in statements("deployer", load_product(path), template(S3_SOURCE))]
     assert "SeedAbsentSourceKeysOnly" not in sids
     assert "SeedAbsentSourceKeysOnly" in [s.get("Sid") for s in statements("deployer", product(S3_SOURCE), template(S3_SOURCE))]
+
+
+def test_a_code_object_outside_the_seed_archives_is_a_generator_error() -> None:
+    import copy
+
+    import pytest
+    from mlprov.access.grants import PolicyError
+    from mlprov.access.servicerole import statements
+
+    bad = copy.deepcopy(template(CODECOMMIT))
+    bad["Resources"]["ModelDeployRepository"]["Properties"]["Code"]["S3"]["Key"] = "templates/x.zip"
+    with pytest.raises(PolicyError) as exc:
+        statements(product(CODECOMMIT), bad)
+    assert str(exc.value) == ("ModelDeployRepository: Code.S3 must name a literal bucket and a key under seeds/ "
+                              "(got 'mlprov-templates-123456789012-us-west-2', 'templates/x.zip'); the service role "
+                              "reads only seed archives")
