@@ -9,9 +9,9 @@ so an update never changes the files. A missing object or bucket fails the creat
 from code it cannot read (the failure's exact wording on AWS is not documented; the message here is ours).
 
 Modelled, the minimum: one commit per seeded repository, its id the SHA-1 of the zip, held on the repository object
-(``mlprov_branches``: branch -> (commit id, {path: bytes})); ``GetBranch`` and ``GetFile`` answer from it with
-CodeCommit's shapes and error codes (``BranchDoesNotExistException``, ``FileDoesNotExistException``). No trees,
-blobs, merges or pushes.
+(``mlprov_branches``: branch -> (commit id, {path: bytes}); :func:`read` before the repository exists, :func:`attach`
+after); ``GetBranch`` and ``GetFile`` answer from it with CodeCommit's shapes and error codes
+(``BranchDoesNotExistException``, ``FileDoesNotExistException``). No trees, blobs, merges or pushes.
 """
 
 from __future__ import annotations
@@ -54,14 +54,20 @@ def files_of(data: bytes, where: str) -> dict[str, bytes]:
         raise service_error("InvalidRequest", f"Code.S3: {where} is not a zip file") from exc
 
 
-def seed(repo: Any, code: dict[str, Any], account_id: str) -> None:
-    """The first commit of ``repo`` from ``Code`` (S3 Bucket/Key, optional BranchName)."""
+def read(code: dict[str, Any], account_id: str) -> tuple[str, str, dict[str, bytes]]:
+    """(branch, commit id, files) of ``Code`` (S3 Bucket/Key, optional BranchName); refused when unreadable, before
+    anything is created."""
     s3 = code.get("S3") or {}
     bucket, key = str(s3.get("Bucket", "")), str(s3.get("Key", ""))
     data = _object(account_id, bucket, key)
-    branch = str(code.get("BranchName") or DEFAULT_BRANCH)
     commit = hashlib.sha1(data).hexdigest()  # noqa: S324 - an id, as git's are SHA-1
-    repo.mlprov_branches = {branch: (commit, files_of(data, f"s3://{bucket}/{key}"))}
+    return str(code.get("BranchName") or DEFAULT_BRANCH), commit, files_of(data, f"s3://{bucket}/{key}")
+
+
+def attach(repo: Any, seeded: tuple[str, str, dict[str, bytes]]) -> None:
+    """Make ``seeded`` the repository's first commit, on its default branch."""
+    branch, commit, files = seeded
+    repo.mlprov_branches = {branch: (commit, files)}
     repo.repository_metadata["defaultBranch"] = branch
 
 

@@ -31,18 +31,16 @@ class Repository(Spec):
 
     @classmethod
     def create(cls, name: str, props: dict[str, Any], account_id: str, region_name: str) -> Spec:
+        from mlprov.local_aws import codecommitcode  # noqa: PLC0415
+
         backend = cls._backend(account_id, region_name)
+        # The first commit, from the S3 zip: read first, so an unreadable object creates nothing.
+        seeded = codecommitcode.read(props["Code"], account_id) if props.get("Code") else None
         meta = backend.create_repository(name, props.get("RepositoryDescription", ""))
         if props.get("KmsKeyId"):
             meta["kmsKeyId"] = props["KmsKeyId"]
-        if props.get("Code"):  # the first commit, from the S3 zip; refused (and nothing left) when unreadable
-            from mlprov.local_aws.codecommitcode import seed  # noqa: PLC0415
-
-            try:
-                seed(backend.repositories[name], props["Code"], account_id)
-            except Exception:
-                backend.repositories.pop(name, None)
-                raise
+        if seeded:
+            codecommitcode.attach(backend.repositories[name], seeded)
         backend.repositories[name].tags = {t["Key"]: t["Value"] for t in tag_list(props)}  # read by ListTagsForResource
         return cls._made(meta, props, account_id, region_name)
 

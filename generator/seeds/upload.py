@@ -4,9 +4,10 @@
   bucket) is uploaded before every change set (plan, show-changes, deploy-product, test-deploy), unless it is
   already there: content-addressed, so an existing object is the same bytes. SSE-S3, as the template upload
   (:mod:`mlprov.aws.templatesource`). CloudFormation reads the object only when it creates the repository.
-- S3 sources (:func:`seed_sources`): the config's ``build_key`` / ``deploy_key`` in its source bucket, at deploy
-  (deploy-product, test-deploy; never a preview), only when the key is absent: a user's object is never
-  overwritten, and the output says which keys were seeded and which were kept. ``source.seed: false`` turns it off.
+- S3 sources (:func:`seed_sources`): the config's ``build_key`` / ``deploy_key`` in its source bucket, when a
+  deploy creates the stack (deploy-product, test-deploy; never a preview or an update), only when the key is absent:
+  a user's object is never overwritten, and the output says which keys were seeded and which were kept.
+  ``source.seed: false`` turns it off.
 
 Template-bucket objects are probed with HeadObject (authorized as s3:GetObject), then written with PutObject; source
 keys are written with one conditional PutObject (``If-None-Match: *``), so the deployer needs no read there.

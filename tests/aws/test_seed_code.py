@@ -31,9 +31,9 @@ def _config(scratch: Path, name: str, app: str, edit: dict[str, object] | None =
 def test_a_starter_codecommit_deploy_creates_seeded_repositories(endpoint: str, scratch: Path,
                                                                   monkeypatch: pytest.MonkeyPatch,
                                                                   capsys: pytest.CaptureFixture[str]) -> None:
-    config = _config(scratch, STARTER, "s961")
+    config = _config(scratch, STARTER, "s931")
     assert run_cli(monkeypatch, "deploy-product", str(config), "--force", "--endpoint-url", endpoint) == 0
-    assert "stack startupco-dev-s961-use1-fraud-detection-ml: CREATE_COMPLETE" in capsys.readouterr().out
+    assert "stack startupco-dev-s931-use1-fraud-detection-ml: CREATE_COMPLETE" in capsys.readouterr().out
     s3, cc = client(endpoint, "s3", "us-east-1"), client(endpoint, "codecommit", "us-east-1")
     for seed, repo, probe in (("model-build", "model-build", "pipelines/definition.py"),
                               ("model-deploy", "model-deploy", "deploy.py")):
@@ -41,7 +41,7 @@ def test_a_starter_codecommit_deploy_creates_seeded_repositories(endpoint: str, 
         head = s3.head_object(Bucket=BUCKET, Key=made.key)
         assert head["ServerSideEncryption"] == "AES256"
         assert head["ContentLength"] == len(made.data)
-        name = f"startupco-dev-s961-use1-fraud-detection-ml-{repo}"
+        name = f"startupco-dev-s931-use1-fraud-detection-ml-{repo}"
         assert cc.get_repository(repositoryName=name)["repositoryMetadata"]["defaultBranch"] == "main"
         branch = cc.get_branch(repositoryName=name, branchName="main")["branch"]
         got = cc.get_file(repositoryName=name, commitSpecifier="main", filePath=probe)
@@ -82,7 +82,7 @@ def test_a_seed_change_on_a_deployed_stack_is_an_in_place_modify_and_keeps_the_f
         endpoint: str, scratch: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     """Code is write-only and used at create only (registry schema): a newer seed archive changes nothing in the
     repository, so the preview must not call it a replacement or a data-loss risk."""
-    config = _config(scratch, STARTER, "s962")
+    config = _config(scratch, STARTER, "s932")
     assert run_cli(monkeypatch, "deploy-product", str(config), "--force", "--endpoint-url", endpoint) == 0
     capsys.readouterr()
     old_key = archive("model-build").key
@@ -101,7 +101,7 @@ def test_a_seed_change_on_a_deployed_stack_is_an_in_place_modify_and_keeps_the_f
     assert run_cli(monkeypatch, "deploy-product", str(config), "--force", "--endpoint-url", endpoint) == 0
     assert "UPDATE_COMPLETE" in capsys.readouterr().out
     cc = client(endpoint, "codecommit", "us-east-1")
-    name = "startupco-dev-s962-use1-fraud-detection-ml-model-build"
+    name = "startupco-dev-s932-use1-fraud-detection-ml-model-build"
     got = cc.get_file(repositoryName=name, filePath="pipelines/run.py")["fileContent"]
     assert got == (REPO / "seeds" / "model-build" / "pipelines" / "run.py").read_bytes()  # the first commit's
 
@@ -111,19 +111,19 @@ def test_a_repository_whose_seed_object_is_missing_fails_its_create(endpoint: st
                                                                      monkeypatch: pytest.MonkeyPatch,
                                                                      capsys: pytest.CaptureFixture[str]) -> None:
     """As on AWS, CloudFormation cannot create the repository from an object it cannot read: the stack rolls back."""
-    config = _config(scratch, STARTER, "s963")
+    config = _config(scratch, STARTER, "s933")
     _newer_seeds(scratch, monkeypatch, "never uploaded")
     missing = archive("model-build").key
     write_template(config)
     monkeypatch.setattr("mlprov.aws.plan.ensure_repository_seeds", lambda _s3, _t: [])  # the upload skipped
     assert run_cli(monkeypatch, "deploy-product", str(config), "--force", "--endpoint-url", endpoint) == 3
     err = capsys.readouterr().err
-    assert "deploy of startupco-dev-s963-use1-fraud-detection-ml failed" in err
+    assert "deploy of startupco-dev-s933-use1-fraud-detection-ml failed" in err
     assert f"Code.S3: s3://{BUCKET}/{missing} does not exist" in err
 
 
 def test_seed_archives_are_uploaded_once_and_a_foreign_key_is_refused(endpoint: str, scratch: Path) -> None:
-    config = _config(scratch, STARTER, "s964")
+    config = _config(scratch, STARTER, "s934")
     _text, template = render(load_product(config))
     s3 = client(endpoint, "s3", "us-east-1")
     for p in upload.repository_placements(template):
@@ -142,7 +142,7 @@ def test_seed_archives_are_uploaded_once_and_a_foreign_key_is_refused(endpoint: 
 
 
 def test_without_the_template_bucket_the_upload_says_to_bootstrap(endpoint: str, scratch: Path) -> None:
-    config = _config(scratch, STARTER, "s965")
+    config = _config(scratch, STARTER, "s935")
     _text, template = render(load_product(config))
     for res in template["Resources"].values():
         if res["Type"] == "AWS::CodeCommit::Repository":
@@ -162,7 +162,7 @@ def _source(config: Path) -> dict[str, str]:
 def test_an_s3_source_deploy_seeds_absent_keys_and_keeps_a_users_object(endpoint: str, scratch: Path,
                                                                          monkeypatch: pytest.MonkeyPatch,
                                                                          capsys: pytest.CaptureFixture[str]) -> None:
-    config = _config(scratch, S3_STARTER, "s966")
+    config = _config(scratch, S3_STARTER, "s936")
     src = _source(config)
     s3 = client(endpoint, "s3", "us-east-1")
     s3.delete_object(Bucket=src["bucket"], Key=src["build_key"])
@@ -176,10 +176,20 @@ def test_an_s3_source_deploy_seeds_absent_keys_and_keeps_a_users_object(endpoint
     got = s3.get_object(Bucket=src["bucket"], Key=src["build_key"])
     assert got["Body"].read() == archive("model-build").data and got["ServerSideEncryption"] == "AES256"
     assert s3.get_object(Bucket=src["bucket"], Key=src["deploy_key"])["Body"].read() == b"the team's own deploy code"
+    # an update never seeds: the pipelines exist, and a new key would start them
+    s3.delete_object(Bucket=src["bucket"], Key=src["build_key"])
+    data = yaml.safe_load(config.read_text())
+    config.write_text(yaml.safe_dump({**data, "tags": {**(data.get("tags") or {}), "iteration": "second"}}, sort_keys=False))
+    write_template(config)
+    assert run_cli(monkeypatch, "deploy-product", str(config), "--force", "--endpoint-url", endpoint) == 0
+    out = capsys.readouterr().out
+    assert "UPDATE_COMPLETE" in out and "seeded s3://" not in out and "kept s3://" not in out
+    with pytest.raises(s3.exceptions.ClientError):
+        s3.head_object(Bucket=src["bucket"], Key=src["build_key"])
 
 
 def test_seed_false_leaves_the_source_bucket_alone(endpoint: str, scratch: Path) -> None:
-    config = _config(scratch, S3_STARTER, "s967")
+    config = _config(scratch, S3_STARTER, "s937")
     src = {**_source(config), "seed": False}
     data = yaml.safe_load(config.read_text())
     config.write_text(yaml.safe_dump({**data, "source": src}, sort_keys=False))
@@ -201,7 +211,7 @@ def test_seed_false_leaves_the_source_bucket_alone(endpoint: str, scratch: Path)
 def test_a_denied_source_write_names_the_policy_and_the_opt_out(scratch: Path) -> None:
     from botocore.exceptions import ClientError
 
-    config = _config(scratch, S3_STARTER, "s968")
+    config = _config(scratch, S3_STARTER, "s938")
 
     class Denying:
         def put_object(self, **_kw: object) -> None:
@@ -219,8 +229,8 @@ def test_a_denied_source_write_names_the_policy_and_the_opt_out(scratch: Path) -
 def test_without_the_template_bucket_the_forecast_refuses_a_codecommit_product(
         endpoint: str, scratch: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     """Even an inline template needs the bucket: the repositories are created from the seed archives in it."""
-    config = install(scratch, STARTER, {"app_id": "s969", "region": "us-east-2"},
-                     as_name=STARTER.replace("s001-us-east-1", "s969-us-east-2"), template_bucket=False)
+    config = install(scratch, STARTER, {"app_id": "s939", "region": "us-east-2"},
+                     as_name=STARTER.replace("s001-us-east-1", "s939-us-east-2"), template_bucket=False)
     assert run_cli(monkeypatch, "forecast", str(config), "--endpoint-url", endpoint) == 2
     err = capsys.readouterr().err.splitlines()
     assert err[0] == ("  MLPROV-F002 blocker: template bucket mlprov-templates-123456789012-us-east-2 does not exist, and "
@@ -231,4 +241,4 @@ def test_without_the_template_bucket_the_forecast_refuses_a_codecommit_product(
     assert capsys.readouterr().err.splitlines()[-1] == (
         "hint: run `mlprov bootstrap` for this account and region (it creates the bucket the repositories' seed code is "
         "read from)")
-    assert stack.describe(client(endpoint, "cloudformation", "us-east-2"), "startupco-dev-s969-use2-fraud-detection-ml") is None
+    assert stack.describe(client(endpoint, "cloudformation", "us-east-2"), "startupco-dev-s939-use2-fraud-detection-ml") is None
