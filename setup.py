@@ -4,6 +4,7 @@ never looks for it in a checkout.
 Into ``mlprov/_data/`` of the built package (wheel or regular install; an editable install reads the checkout):
 
 - ``rules/guard/``: our cfn-guard rule pack and its tests (from ``rules/guard``);
+- ``seeds/``: the seed code of the model-build and model-deploy repositories (``mlprov.seeds.archive`` zips it);
 - ``control-tower/``: the AWS Control Tower proactive guard rules of the pinned npm package
   ``@cdklabs/cdk-validator-cfnguard`` (``node_modules``, ``make setup-node``; Apache-2.0, its LICENSE beside them);
 - ``cfn-guard/linux-<machine>/cfn-guard``: that package's Linux binaries (x86_64 and aarch64), picked at run time
@@ -32,6 +33,8 @@ def vendor(target: Path) -> list[str]:
     """Copy the gate's data under ``target``; return what was left out (one line each)."""
     missing: list[str] = []
     shutil.copytree(HERE / "rules" / "guard", target / "rules" / "guard", dirs_exist_ok=True)
+    shutil.copytree(HERE / "seeds", target / "seeds", dirs_exist_ok=True,
+                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "*.pyo", ".*"))
     if not NPM.is_dir():
         return [f"{NPM}: missing (run make setup-node): no Control Tower rules or cfn-guard binary in the package"]
     shutil.copytree(NPM / "rules" / "control-tower" / "cfn-guard", target / "control-tower", dirs_exist_ok=True)

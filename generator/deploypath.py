@@ -51,3 +51,13 @@ def product_service_role_arn(product: Product) -> str:
     """The service role every change set of ``product`` names as ``RoleARN``; a test copy uses its product's."""
     base = replace(product, test_suffix=None)
     return role_arn(base.account_id, service_role_name(base.names.stack), base.partition)
+
+
+# Seed archives of the CodeCommit repositories (``Code`` of AWS::CodeCommit::Repository) live beside the templates in
+# the bootstrap's template bucket, content-addressed: ``seeds/<sha256>.zip`` (mlprov.seeds.archive).
+SEED_KEY_PREFIX = "seeds/"
+
+
+def seed_objects_arn(account_id: str, region: str, partition: str = "aws") -> str:
+    """Every seed archive of the template bucket: what the service role reads and the deploy path uploads."""
+    return f"arn:{partition}:s3:::{template_bucket_name(account_id, region)}/{SEED_KEY_PREFIX}*"

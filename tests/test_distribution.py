@@ -101,3 +101,19 @@ def test_the_installed_rule_pack_catches_a_broken_template(installed: tuple[Path
     assert proc.returncode == 1, proc.stdout[-2000:] + proc.stderr[-2000:]
     report = json.loads((work / "reports" / "gate" / "gate.json").read_text())
     assert "MLPROV_KMS_ROTATION" in {f["rule_id"] for f in report["findings"]}
+
+
+def test_the_installed_package_carries_the_seed_code_with_the_same_archive_keys(installed: tuple[Path, dict[str, str]]) -> None:
+    """The seeds ship in the wheel (setup.py's build hook) and zip to the same content-addressed keys as the checkout:
+    the rendered templates name them, so a deploy from the installed tool uploads what the templates expect."""
+    from mlprov.seeds.archive import NAMES, archive
+
+    tmp, env = installed
+    work = _work(tmp, "seeds")
+    probe = ("import json; from mlprov.seeds import archive as a; "
+             "print(json.dumps([str(a.root()), {n: [a.archive(n).key, list(a.archive(n).files)] for n in a.NAMES}]))")
+    out = _run([str(tmp / "venv" / "bin" / "python"), "-c", probe], work, env)
+    assert out.returncode == 0, out.stderr
+    root, keys = json.loads(out.stdout)
+    assert root.startswith(str(tmp / "venv" / "lib")) and root.endswith("/mlprov/_data/seeds")
+    assert keys == {n: [archive(n).key, list(archive(n).files)] for n in NAMES}

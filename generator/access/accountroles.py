@@ -26,7 +26,7 @@ from mlprov.access.grants import Grants
 from mlprov.access.scoping import Ctx, scope
 from mlprov.aws.templatesource import KEY_PREFIX
 from mlprov.config.model import Product
-from mlprov.deploypath import role_arn, service_role_name, template_bucket_name
+from mlprov.deploypath import role_arn, seed_objects_arn, service_role_name, template_bucket_name
 
 KINDS = ("deployer", "plan", "drift")
 # A preview's change set of a template over 51,200 bytes goes through S3 (aws/plan.py uploads it first).
@@ -39,6 +39,8 @@ TAGGING = frozenset({"cloudformation:TagResource"})
 # template bucket, for a template over the 51,200-byte inline limit (aws/templatesource.py). CloudFormation reads a
 # TemplateURL with the caller's credentials, so the change set's creator needs s3:GetObject on it too ("Allow stack
 # creation based on template", https://docs.aws.amazon.com/prescriptive-guidance/latest/least-privilege-cloudformation/sample-id-policies-for-cloudformation.html).
+# The seed archives of the CodeCommit repositories go to the same bucket (``seeds/*``, mlprov.seeds.upload) before
+# the change set, uploaded the same way (HeadObject, then PutObject when absent).
 TEMPLATE_OBJECTS = frozenset({"s3:GetObject", "s3:PutObject"})
 
 
@@ -46,8 +48,26 @@ def template_objects_arn(product: Product) -> str:
     return f"arn:{product.partition}:s3:::{template_bucket_name(product.account_id, product.region)}/{KEY_PREFIX}*"
 
 
+def template_bucket_objects(product: Product) -> list[str]:
+    """What the deploy path writes to the template bucket: templates, and seed archives for CodeCommit sources."""
+    seeds = [seed_objects_arn(product.account_id, product.region, product.partition)] if product.source == "codecommit" else []
+    return [template_objects_arn(product), *seeds]
+
+
 def service_role_arn(product: Product) -> str:
     return role_arn(product.account_id, service_role_name(product.names.stack), product.partition)
+
+
+def _seed_sources(product: Product, grants: Grants) -> None:
+    """S3 sources: deploy-product writes the seed code to the absent source keys with a conditional PutObject
+    (mlprov.seeds.upload); the grant requires the If-None-Match header, so the deployer can create those two keys
+    but never overwrite them ("Enforce conditional writes on Amazon S3 buckets", example 1,
+    https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-writes-enforce.html)."""
+    from mlprov.seeds.upload import source_placements  # noqa: PLC0415
+
+    objects = sorted({f"arn:{product.partition}:s3:::{p.bucket}/{p.key}" for p in source_placements(product)})
+    if objects:
+        grants.add(["s3:PutObject"], objects, {"Null": {"s3:if-none-match": "false"}}, sid="SeedAbsentSourceKeysOnly")
 
 
 def tool_actions(kind: str) -> list[str]:
@@ -70,9 +90,11 @@ def statements(kind: str, product: Product, template: Mapping[str, Any]) -> list
             grants.add([action], stacks, {"StringEquals": {"cloudformation:RoleArn": service_role_arn(product)}},
                        sid="ChangeSetsOnlyWithTheServiceRole")
         elif action in TEMPLATE_OBJECTS:
-            grants.add([action], [template_objects_arn(product)], sid="TemplatesThroughTheBootstrapBucket")
+            grants.add([action], template_bucket_objects(product), sid="TemplatesThroughTheBootstrapBucket")
         else:
             scope(ctx, grants, action, "tool", strict=False)
+    if kind == "deployer":
+        _seed_sources(product, grants)
     if kind in ("deployer", "plan"):
         grants.add(["iam:PassRole"], [service_role_arn(product)],
                    {"StringEquals": {"iam:PassedToService": "cloudformation.amazonaws.com"}},

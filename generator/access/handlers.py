@@ -154,7 +154,8 @@ READ_WHEN_SET: dict[str, dict[str, tuple[str, ...]]] = {
     "AWS::S3::Bucket": {a: ("MetadataTableConfiguration", "MetadataConfiguration")
                         for a in ("s3tables:GetTable", "s3tables:GetTableMetadataLocation")},
     "AWS::IAM::Policy": {"iam:GetUserPolicy": ("Users",), "iam:GetGroupPolicy": ("Groups",), "iam:GetRolePolicy": ("Roles",)},
-    "AWS::CodeCommit::Repository": {"s3:GetObject": ("Code",), "s3:GetObjectVersion": ("Code",)},
+    # The seed archive is read only when Code is set; a given version only when Code names one (ObjectVersion).
+    "AWS::CodeCommit::Repository": {"s3:GetObject": ("Code",), "s3:GetObjectVersion": ("**/ObjectVersion",)},
     "AWS::EC2::VPCEndpoint": {"vpc-lattice:DescribeServiceNetworkVpcEndpointAssociation": ("ServiceNetworkArn",)},
 }
 

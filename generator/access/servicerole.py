@@ -11,9 +11,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from mlprov.access import dependent, handlers, iamref
-from mlprov.access.grants import Grants
+from mlprov.access.grants import Grants, PolicyError
 from mlprov.access.scoping import Ctx, scope, special
 from mlprov.config.model import Product
+from mlprov.deploypath import SEED_KEY_PREFIX
 
 STACK_HANDLERS = ("create", "read", "update", "delete")
 
@@ -41,6 +42,26 @@ def _parameters(ctx: Ctx, grants: Grants) -> None:
         grants.add(["cloudformation:ListExports"], ["*"])
 
 
+SEED_READS = frozenset({"s3:GetObject", "s3:GetObjectVersion"})
+
+
+def _seed_archive(ctx: Ctx, grants: Grants, logical: str, action: str) -> bool:
+    """A repository's ``Code``: the create handler reads the zip with the service role's credentials (its registry
+    schema lists s3:GetObject among the create handler's permissions: "the permissions required to perform the
+    operation", https://docs.aws.amazon.com/cloudformation-cli/latest/userguide/resource-type-schema.html), so the
+    role may read exactly the seed archives (``seeds/*``) of the bucket the template names. True when handled."""
+    res = ctx.resources[logical]
+    if action not in SEED_READS or res["Type"] != "AWS::CodeCommit::Repository":
+        return False
+    s3 = (res.get("Properties", {}).get("Code") or {}).get("S3") or {}
+    bucket, key = s3.get("Bucket"), s3.get("Key")
+    if not isinstance(bucket, str) or not isinstance(key, str) or not key.startswith(SEED_KEY_PREFIX):
+        raise PolicyError(f"{logical}: Code.S3 must name a literal bucket and a key under {SEED_KEY_PREFIX} "
+                          f"(got {bucket!r}, {key!r}); the service role reads only seed archives")
+    grants.add([action], [f"arn:{ctx.part}:s3:::{bucket}/{SEED_KEY_PREFIX}*"], sid="ReadTheSeedArchives")
+    return True
+
+
 def needed_actions(template: Mapping[str, Any]) -> dict[str, set[str]]:
     """Logical id -> every IAM action the service role needs for that resource (handlers + dependent)."""
     out: dict[str, set[str]] = {}
@@ -59,7 +80,7 @@ def statements(product: Product, template: Mapping[str, Any]) -> list[dict[str, 
     grants = Grants()
     for logical, acts in needed_actions(template).items():
         for action in sorted(acts):
-            if not special(ctx, grants, action):
+            if not _seed_archive(ctx, grants, logical, action) and not special(ctx, grants, action):
                 scope(ctx, grants, action, logical)
         res = ctx.resources[logical]
         for use in dependent.kms_uses(res["Type"], res.get("Properties", {})):

@@ -21,6 +21,7 @@ from mlprov.aws.stack import Poller
 from mlprov.config.model import Product
 from mlprov.errors import AwsError, FindingsError, MlprovError, UserError
 from mlprov.forecast.runner import gate as forecast_gate
+from mlprov.seeds.upload import seed_sources
 
 DONE = {"CREATE_COMPLETE", "UPDATE_COMPLETE"}
 
@@ -197,6 +198,14 @@ def _run(r: _Run) -> int:
             return 1
     if preview.data_loss and cs.change_type == "UPDATE":
         protect.begin_data_loss_override(aws.cfn, r.guard, r.err)  # undone by guarded()'s finally
+    # S3 sources: the pipelines start on creation and read their keys; absent keys get the seed code first (at the
+    # stack's creation only: on an update the pipelines exist, and a new key would start them).
+    if cs.change_type == "CREATE":
+        try:
+            seed_sources(aws.client("s3"), product, out)
+        except MlprovError:
+            changeset.delete(aws.cfn, cs)
+            raise
     seen = stack.event_ids(aws.cfn, name)
     print(f"executing change set on {name}", file=out)
     record.executed = True

@@ -18,6 +18,7 @@ from mlprov.config.model import Product
 from mlprov.deploypath import product_service_role_arn
 from mlprov.errors import FindingsError
 from mlprov.render.inventory import STATEFUL
+from mlprov.seeds.upload import ensure_repository_seeds
 
 
 def rollback_complete_error(stack_name: str) -> FindingsError:
@@ -58,6 +59,7 @@ def plan(aws: Aws, product: Product, text: str, template: dict[str, Any], poller
     if source.kind == "s3":
         templatesource.upload(aws.client("s3"), source)
         url = templatesource.url(source, product.region)
+    ensure_repository_seeds(aws.client("s3"), template)  # read by CloudFormation when it creates the repositories
     cs = changeset.create(aws.cfn, name, source.body, product.tags, kind, poller=poller,
                           name=cs_name, description=description, template_url=url,
                           role_arn=product_service_role_arn(product))

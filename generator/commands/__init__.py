@@ -49,6 +49,7 @@ ACTIONS: tuple[tuple[str, str], ...] = (
     ("matrix", "matrix"),
     ("comment-body", "comment_body"),
     ("local-aws", "local_aws"),
+    ("export-seeds", "export_seeds"),
 )
 MODULES: tuple[str, ...] = tuple(module for _action, module in ACTIONS)
 

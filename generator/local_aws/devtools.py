@@ -10,7 +10,8 @@ from mlprov.local_aws.cfnmodel import Spec, camel, service_error, tag_list
 
 class Repository(Spec):
     """AWS::CodeCommit::Repository. As on AWS, ``Ref`` (the physical id) is the repository *id*, not its name;
-    ``Fn::GetAtt`` gives Arn, CloneUrlHttp, CloneUrlSsh and Name."""
+    ``Fn::GetAtt`` gives Arn, CloneUrlHttp, CloneUrlSsh and Name. ``Code`` seeds the first commit at create only
+    (:mod:`mlprov.local_aws.codecommitcode`); an update keeps the files, as on AWS."""
 
     TYPE = "AWS::CodeCommit::Repository"
     NAME_PROPERTY = "RepositoryName"
@@ -30,10 +31,16 @@ class Repository(Spec):
 
     @classmethod
     def create(cls, name: str, props: dict[str, Any], account_id: str, region_name: str) -> Spec:
+        from mlprov.local_aws import codecommitcode  # noqa: PLC0415
+
         backend = cls._backend(account_id, region_name)
+        # The first commit, from the S3 zip: read first, so an unreadable object creates nothing.
+        seeded = codecommitcode.read(props["Code"], account_id) if props.get("Code") else None
         meta = backend.create_repository(name, props.get("RepositoryDescription", ""))
         if props.get("KmsKeyId"):
             meta["kmsKeyId"] = props["KmsKeyId"]
+        if seeded:
+            codecommitcode.attach(backend.repositories[name], seeded)
         backend.repositories[name].tags = {t["Key"]: t["Value"] for t in tag_list(props)}  # read by ListTagsForResource
         return cls._made(meta, props, account_id, region_name)
 
@@ -49,6 +56,9 @@ class Repository(Spec):
             fresh = type(repo)(self.account_id, self.region_name, "", name)
             fresh.repository_metadata["repositoryId"] = repo.repository_metadata["repositoryId"]
             fresh.repository_metadata["creationDate"] = repo.repository_metadata["creationDate"]
+            if hasattr(repo, "mlprov_branches"):  # a rename keeps the commits
+                fresh.mlprov_branches = repo.mlprov_branches
+                fresh.repository_metadata["defaultBranch"] = repo.repository_metadata["defaultBranch"]
             repo = fresh
         repo.repository_metadata["repositoryDescription"] = props.get("RepositoryDescription", "")
         repo.tags = {t["Key"]: t["Value"] for t in tag_list(props)}

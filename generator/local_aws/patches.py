@@ -37,6 +37,8 @@ Each patch is idempotent, wraps moto's own code (original behaviour first, then 
 - CodePipeline executions: moto has none; :mod:`mlprov.local_aws.executions` answers StartPipelineExecution and
   GetPipelineExecution, running only the Source stage's S3 source actions (where AWS fails a missing or unversioned
   source bucket: at run time, not at CreatePipeline).
+- CodeCommit Code: moto's repositories have no commits; ``Code`` (an S3 zip) becomes the first commit and
+  GetBranch / GetFile read it (:mod:`mlprov.local_aws.codecommitcode`).
 - CodeConnections: moto has no such service; :mod:`mlprov.local_aws.connections` answers GetConnection,
   ListConnections, CreateConnection and DeleteConnection (both service names) in front of moto's dispatcher.
 
@@ -107,6 +109,10 @@ def apply_patches() -> dict[str, str]:
     _once(CodeCommitResponse, "list_repositories", e.codecommit_list_repositories, "the action moto lacks")
     _once(CodePipelineResponse, "start_pipeline_execution", x.start_execution, "the action moto lacks (Source stage only)")
     _once(CodePipelineResponse, "get_pipeline_execution", x.get_execution, "the action moto lacks")
+    from mlprov.local_aws import codecommitcode as cc  # noqa: PLC0415
+
+    _once(CodeCommitResponse, "get_branch", cc.get_branch, "the action moto lacks (the branch Code seeded)")
+    _once(CodeCommitResponse, "get_file", cc.get_file, "the action moto lacks (a file of the commit Code seeded)")
     from moto.s3.responses import S3Response  # noqa: PLC0415
 
     _once(S3Response, "get_bucket_notification", t.s3_notification_eventbridge, "return EventBridgeConfiguration")

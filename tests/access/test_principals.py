@@ -114,12 +114,20 @@ def test_the_deployer_calls_only_cloudformation_on_its_stacks_and_passes_only_th
         assert not [a for a in acts if a.startswith("iam:") and a not in ("iam:PassRole", *IAM_READS)], st
         if [a for a in acts if a in IAM_READS]:
             assert not [r for r in _list(st["Resource"]) if prefix not in r], st
-    # The only object writes: the template upload, to the bootstrap bucket's templates/ (deployer and plan previews).
+    # The only object writes: the template upload to the bootstrap bucket's templates/ and, for CodeCommit sources,
+    # the seed archives to its seeds/ (deployer and plan previews); for an S3 source, the deployer's conditional
+    # creation of the two source keys (never an overwrite: If-None-Match required).
     product = load_product(path)
-    templates = f"arn:aws:s3:::mlprov-templates-{product.account_id}-{product.region}/templates/*"
+    bucket = f"arn:aws:s3:::mlprov-templates-{product.account_id}-{product.region}"
+    ours = [f"{bucket}/seeds/*", f"{bucket}/templates/*"] if product.source == "codecommit" else f"{bucket}/templates/*"
+    src = product.config["source"]
     for kind, principal in (("deployer", deployer), ("plan", c["principals"][2]), ("drift", c["principals"][3])):
-        puts = [st["Resource"] for st in _statements(principal) if "s3:PutObject" in _list(st["Action"])]
-        assert puts == ([] if kind == "drift" else [templates]), kind
+        puts = [(st["Resource"], st.get("Condition")) for st in _statements(principal) if "s3:PutObject" in _list(st["Action"])]
+        expected = [] if kind == "drift" else [(ours, None)]
+        if kind == "deployer" and src["type"] == "s3":
+            expected.append(([f"arn:aws:s3:::{src['bucket']}/{src[k]}" for k in ("build_key", "deploy_key")],
+                             {"Null": {"s3:if-none-match": "false"}}))
+        assert sorted(puts, key=str) == sorted(expected, key=str), kind
     plan_actions = {a for st in _statements(c["principals"][2]) for a in _list(st["Action"])}
     assert "cloudformation:ExecuteChangeSet" not in plan_actions and "cloudformation:DeleteStack" not in plan_actions
     drift_actions = {a for st in _statements(c["principals"][3]) for a in _list(st["Action"])}

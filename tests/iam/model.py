@@ -105,6 +105,10 @@ def _candidates(world: World, logical: str, action: str, rname: str, fmt: str) -
     tagging = action.split(":")[1] in ("CreateTags", "DeleteTags")
     # Tagging calls act on the resource itself; other calls also on what its properties reference.
     related = [logical] if tagging else [logical, *sorted(_refs(props) & set(world.resources))]
+    code = (props.get("Code") or {}).get("S3") or {}
+    if rtype == "AWS::CodeCommit::Repository" and service == "s3" and rname == "object" and code:
+        # The create handler reads the seed zip named by Code.S3 (what CloudFormation's handler asks S3 for).
+        return [(f"arn:{world.part}:s3:::{code['Bucket']}/{code['Key']}", {})]
     named: list[tuple[str, dict[str, Any]]] = [
         (_concrete(a), {}) for lid in related for a in world.arns.get(lid, []) if regex.match(_concrete(a))]
     if named:
@@ -214,8 +218,24 @@ def _for_action(world: World, logical: str, handler: str, action: str) -> Iterat
         yield Labeled(f"{label} UNMODELLED", Request(action, "arn:aws:unmodelled:::x"))
 
 
-def tool_requests(product: Product, template: Mapping[str, Any], actions: list[str]) -> Iterator[Labeled]:
-    """The tool's own calls (collected from the code) on the product's stack and resources."""
+def _seed_requests(product: Product, template: Mapping[str, Any], action: str, *, sources: bool) -> Iterator[Labeled]:
+    """The seed uploads (mlprov.seeds.upload): each repository's Code.S3 object (HeadObject, PutObject) and, for the
+    deployer of an S3 source, a conditional PutObject (If-None-Match: *) of each source key."""
+    for logical, res in sorted(template["Resources"].items()):
+        code = (res.get("Properties", {}).get("Code") or {}).get("S3")
+        if res["Type"] == "AWS::CodeCommit::Repository" and code:
+            yield Labeled(f"tool {action} seed of {logical}", Request(action, f"arn:aws:s3:::{code['Bucket']}/{code['Key']}"))
+    src = product.config["source"]
+    if sources and action == "s3:PutObject" and src["type"] == "s3" and src.get("seed", True):
+        for field_ in ("build_key", "deploy_key"):
+            yield Labeled(f"tool {action} seed of source.{field_}", Request(
+                action, f"arn:aws:s3:::{src['bucket']}/{src[field_]}", {"s3:if-none-match": "*"}))
+
+
+def tool_requests(product: Product, template: Mapping[str, Any], actions: list[str], *,
+                  seed_sources: bool = False) -> Iterator[Labeled]:
+    """The tool's own calls (collected from the code) on the product's stack and resources; ``seed_sources``: the
+    deployer's writes of absent S3 source keys too."""
     world = World(product, template)
     stack = (f"arn:{world.part}:cloudformation:{world.region}:{world.acct}:stack/{product.names.stack}"
              "/4f2c9e1a-0b1c-4d2e-8f3a-5b6c7d8e9f01")
@@ -229,6 +249,7 @@ def tool_requests(product: Product, template: Mapping[str, Any], actions: list[s
             bucket = template_bucket_name(product.account_id, product.region)
             yield Labeled(f"tool {action} template", Request(action, f"arn:{world.part}:s3:::{bucket}/templates/"
                                                                     "3f2a9c0d1e4b5a6978877665544332211ffeeddccbbaa998877665544332211.json"))
+            yield from _seed_requests(product, template, action, sources=seed_sources)
             continue
         if action.startswith("cloudformation:"):
             ctx: dict[str, Any] = {}

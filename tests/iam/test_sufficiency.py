@@ -49,9 +49,11 @@ def test_service_role_allows_every_handler_dependent_and_kms_request(path: Path)
 @pytest.mark.parametrize("path", PRODUCTS, ids=lambda p: p.stem)
 def test_account_roles_allow_every_call_the_tool_makes(path: Path, kind: str) -> None:
     prod = product(path)
-    requests = list(tool_requests(prod, template(path), tool_actions(kind)))
+    sources = kind == "deployer"  # only deploy-product / test-deploy seed absent S3 source keys
+    requests = list(tool_requests(prod, template(path), tool_actions(kind), seed_sources=sources))
     requests += [Labeled(f"test-copy {x.label}", x.request)
-                 for x in tool_requests(prod.for_test(TEST_SUFFIX), template(path, TEST_SUFFIX), tool_actions(kind))]
+                 for x in tool_requests(prod.for_test(TEST_SUFFIX), template(path, TEST_SUFFIX), tool_actions(kind),
+                                        seed_sources=sources)]
     if kind in ("deployer", "plan"):
         requests.append(Labeled("pass the service role", Request(
             "iam:PassRole", product_service_role_arn(prod), {"iam:PassedToService": "cloudformation.amazonaws.com"})))

@@ -24,7 +24,19 @@ def size_path(ctx: Context) -> list[Finding]:
         found.append(finding(CODE, "blocker", f"template bucket {source.bucket} does not exist, and the template "
                                    f"({source.size} bytes) can only be sent through S3",
                                    "run `mlprov bootstrap` for this account and region"))
+    elif source.kind != "s3" and ctx.aws is not None and (seeded := _seed_bucket(ctx)) and not _bucket_exists(ctx, seeded):
+        # The repositories are created from seed archives in the same bucket (mlprov.seeds.upload).
+        found.append(finding(CODE, "blocker", f"template bucket {seeded} does not exist, and the CodeCommit repositories "
+                                   "are created from the seed code uploaded there",
+                                   "run `mlprov bootstrap` for this account and region"))
     return found
+
+
+def _seed_bucket(ctx: Context) -> str | None:
+    from mlprov.seeds.upload import repository_placements  # noqa: PLC0415
+
+    buckets = sorted({p.bucket for p in repository_placements(ctx.template)})
+    return buckets[0] if buckets else None
 
 
 def _bucket_exists(ctx: Context, bucket: str) -> bool:
