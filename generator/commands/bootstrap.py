@@ -1,18 +1,23 @@
-"""``bootstrap [CONFIG...] [--check] [--deploy]``: render (or deploy) the deploy path's account stacks.
+"""``bootstrap [CONFIG...] [--check] [--deploy]``: render (or deploy) the deploy path's bootstrap stacks.
 
-Writes ``bootstrap/<account>/template.yaml`` (service roles, deploy/plan/drift roles) and
-``bootstrap/<account>-<region>/template.yaml`` (template bucket) for the given products (default: every
-product). ``--deploy``: create and execute a change set for each stack, with the caller's (an administrator's)
-credentials and ``CAPABILITY_NAMED_IAM``; the account stack needs no service role (it creates them).
+Writes, for the given products (default: every product), ``bootstrap/<account>-<region>/template.yaml`` (template
+bucket), ``bootstrap/<account>/service-roles/<stack>/template.yaml`` (each product's CloudFormation service role) and
+``bootstrap/<account>/template.yaml`` (the deploy/plan/drift roles). Over every product (no CONFIG), ``--check`` also
+names committed bootstrap templates no product renders any more, and a render removes them. ``--deploy``: create and
+execute a change set for each stack in that order, with the caller's (an administrator's) credentials and
+``CAPABILITY_NAMED_IAM`` (:mod:`mlprov.access.deploybootstrap`).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from pathlib import Path
 
 from mlprov.access.bootstrap import BootstrapStack, stacks
 from mlprov.access.trust import settings_from
+from mlprov.atomic import cannot_write, write_text
 from mlprov.commands import Command
 from mlprov.commands._common import add_configs_argument, config_paths
 from mlprov.commands.create_policy import add_trust_options
@@ -32,15 +37,22 @@ def configure(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--profile", help="AWS named profile of the administrator")
 
 
-def _deploy(stack: BootstrapStack, args: argparse.Namespace) -> int:
-    import os  # noqa: PLC0415
+def _orphans(root: Path, rendered: list[BootstrapStack]) -> list[Path]:
+    """Committed bootstrap templates that no product renders any more."""
+    wanted = {root / stack.folder / "template.yaml" for stack in rendered}
+    return sorted(p for p in root.glob("**/template.yaml") if p not in wanted)
 
-    from mlprov.access.deploybootstrap import deploy_stack  # noqa: PLC0415
-    from mlprov.aws.session import Aws, Target  # noqa: PLC0415
 
-    endpoint = args.endpoint_url or os.environ.get("AWS_ENDPOINT_URL") or None
-    aws = Aws(Target(region=stack.region, endpoint_url=endpoint, profile=args.profile))
-    return deploy_stack(aws, stack, sys.stdout)
+def _remove(path: Path, root: Path) -> None:
+    """Delete an orphaned template and the folders it leaves empty (up to ``bootstrap/``)."""
+    try:
+        path.unlink()
+        folder = path.parent
+        while folder != root and not any(folder.iterdir()):
+            folder.rmdir()
+            folder = folder.parent
+    except OSError as exc:
+        raise cannot_write(path, exc) from exc
 
 
 def run(args: argparse.Namespace) -> int:
@@ -48,18 +60,24 @@ def run(args: argparse.Namespace) -> int:
     settings = settings_from(args.github_repository, args.environment, args.codebuild_role_arn)
     rendered = stacks([(p, render(p)[1]) for p in products], settings)
     root = find_repo().root / "bootstrap"
+    orphans = [] if args.configs else _orphans(root, rendered)
     stale = []
     for stack in rendered:
         path = root / stack.folder / "template.yaml"
         text = stack.text()
+        current = path.is_file() and path.read_text(encoding="utf-8") == text
         if args.check:
-            if not path.is_file() or path.read_text(encoding="utf-8") != text:
+            if not current:
                 stale.append(f"{path}: {'missing' if not path.is_file() else 'out of date'}; run 'mlprov bootstrap' and commit it")
-            continue
-        if not path.is_file() or path.read_text(encoding="utf-8") != text:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
+        elif not current:
+            write_text(path, text)
             print(f"wrote {path}")
+    for path in orphans:
+        if args.check:
+            stale.append(f"{path}: no product renders it; run 'mlprov bootstrap' (it removes it) and commit")
+        else:
+            _remove(path, root)
+            print(f"removed {path}")
     if stale:
         for line in stale:
             print(line, file=sys.stderr)
@@ -68,10 +86,10 @@ def run(args: argparse.Namespace) -> int:
         print(f"{len(rendered)} bootstrap template(s) current")
         return 0
     if args.deploy:
-        for stack in rendered:
-            code = _deploy(stack, args)
-            if code:
-                return code
+        from mlprov.access.deploybootstrap import deploy_all  # noqa: PLC0415
+
+        endpoint = args.endpoint_url or os.environ.get("AWS_ENDPOINT_URL") or None
+        return deploy_all(rendered, endpoint, args.profile, sys.stdout)
     return 0
 
 
