@@ -22,7 +22,7 @@ more is refused with the figure (bootstrap them as several accounts, or raise th
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -139,6 +139,7 @@ def account_stack(account: str, products: Sequence[tuple[Product, dict[str, Any]
                                f"ML Provisioner {kind} role (assumed by CI)")
     template = {"AWSTemplateFormatVersion": "2010-09-09", "Description": DESCRIPTION.format(scope=f"account {account}"),
                 "Metadata": {"MlProvisioner": {"Bootstrap": "account", "AccountId": account,
+                                               "Trust": trust_metadata(settings),
                                                "Products": sorted(p.names.stack for p, _t in products)}},
                 "Resources": resources,
                 "Outputs": {f"{_logical(ACCOUNT_ROLES[k])}Arn": {"Value": {"Fn::GetAtt": [_logical(ACCOUNT_ROLES[k]), "Arn"]}}
@@ -179,9 +180,32 @@ def region_stack(account: str, region: str) -> BootstrapStack:
     return BootstrapStack(region_stack_name(account, region), f"{account}-{region}", region, template)
 
 
-def stacks(products: Sequence[tuple[Product, dict[str, Any]]], settings: TrustSettings) -> list[BootstrapStack]:
+def trust_metadata(settings: TrustSettings) -> dict[str, Any]:
+    """Who the account roles trust, recorded in the account template so a re-render (and ``--check``) keeps it."""
+    out: dict[str, Any] = {"DeployEnvironments": list(settings.deploy_environments)}
+    if settings.github_repository:  # absent, not null: cfn-lint refuses a null in Metadata (E4002)
+        out["GitHubRepository"] = settings.github_repository
+    if settings.codebuild_role_arn:
+        out["CodeBuildRoleArn"] = settings.codebuild_role_arn
+    return out
+
+
+def recorded_trust(template: Mapping[str, Any]) -> TrustSettings | None:
+    """The trust a committed account template was rendered with (None when it records none)."""
+    meta = (template.get("Metadata") or {}).get("MlProvisioner") or {}
+    trust = meta.get("Trust")
+    if not isinstance(trust, dict):
+        return None
+    return TrustSettings(github_repository=trust.get("GitHubRepository"),
+                         deploy_environments=tuple(trust.get("DeployEnvironments") or ("production-approval",)),
+                         codebuild_role_arn=trust.get("CodeBuildRoleArn"))
+
+
+def stacks(products: Sequence[tuple[Product, dict[str, Any]]], settings: TrustSettings,
+           per_account: Mapping[str, TrustSettings] | None = None) -> list[BootstrapStack]:
     """Every bootstrap stack, in deploy order per account: the region stacks (their buckets take the templates over
-    the inline limit), each product's service-role stack, then the account stack (its roles pass the service roles)."""
+    the inline limit), each product's service-role stack, then the account stack (its roles pass the service roles).
+    ``per_account``: the trust of some accounts (their committed one), else ``settings``."""
     by_account: dict[str, list[tuple[Product, dict[str, Any]]]] = defaultdict(list)
     for product, template in products:
         by_account[product.account_id].append((product, template))
@@ -190,5 +214,5 @@ def stacks(products: Sequence[tuple[Product, dict[str, Any]]], settings: TrustSe
         group = sorted(by_account[account], key=lambda pt: pt[0].names.stack)
         out += [region_stack(account, region) for region in sorted({p.region for p, _t in group})]
         out += [service_role_stack(p, t) for p, t in group]
-        out.append(account_stack(account, group, settings))
+        out.append(account_stack(account, group, (per_account or {}).get(account, settings)))
     return out
