@@ -24,7 +24,7 @@ role only, which cannot touch ``P-blue``'s resources).
 Merging: per resource, the union of the actions granted on it (under one condition); resources with the same
 actions and condition form one statement; statements with the same actions and resources whose condition is one
 non-negated operator on one key (the products' ``mlprov:product`` tag values) join their values (IAM ORs the
-values of one key: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-logic-multiple-context-keys-or-values.html).
+values of one key: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_multi-value-conditions.html).
 """
 
 from __future__ import annotations

@@ -5,9 +5,11 @@ is not given counts as met for a Deny and not met for an Allow (moto.iam.access_
 DENIED). So the TLS-only statement every governed bucket carries ("Deny s3:* when aws:SecureTransport is false",
 S3 User Guide, "Security best practices for Amazon S3", https://docs.aws.amazon.com/AmazonS3/latest/userguide/security-best-practices.html)
 refuses every call on the embedded endpoint, which serves plain HTTP on 127.0.0.1 as a stand-in for S3's HTTPS
-endpoints. On AWS botocore sends every request over HTTPS, so ``aws:SecureTransport`` is ``true`` ("aws:SecureTransport:
-... whether the request was sent using TLS", IAM User Guide, AWS global condition context keys,
-https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-securetransport).
+endpoints. On AWS botocore sends every request over HTTPS ("Current AWS tools (2014 or later) including the AWS SDKs
+and AWS CLI automatically default to TLS 1.3", S3 User Guide, "Protecting data in transit with encryption",
+https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingEncryptionInTransit.html), so ``aws:SecureTransport``
+(whether the request was sent over TLS; IAM User Guide, AWS global condition context keys,
+https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html) is ``true``.
 
 Here a statement whose only condition is ``Bool`` on ``aws:SecureTransport`` is decided with that value (true): a
 statement requiring ``false`` does not apply, one requiring ``true`` applies without its condition. Every other
