@@ -57,6 +57,12 @@ def _template_url(aws: Aws, boot: BootstrapStack, source: templatesource.Source)
 def deploy_stack(aws: Aws, boot: BootstrapStack, out: TextIO) -> int:
     cfn = aws.cfn
     current = stack.describe(cfn, boot.name)
+    if current and current["StackStatus"] == "ROLLBACK_COMPLETE":
+        # A first create that rolled back leaves a stack that can only be deleted, not updated (as aws/plan.py and
+        # aws/deploy.py treat it; CloudFormation User Guide, stack status codes)
+        raise UserError(f"bootstrap stack {boot.name} is ROLLBACK_COMPLETE (its first create failed) and cannot be updated",
+                        hint=f"see why in its events, delete it (aws cloudformation delete-stack --stack-name {boot.name}), "
+                             "then run `mlprov bootstrap --deploy` again")
     kind = "UPDATE" if current and current["StackStatus"] != "REVIEW_IN_PROGRESS" else "CREATE"
     source = templatesource.choose(boot.text(), boot.template, boot.account, boot.region)
     url = _template_url(aws, boot, source) if source.kind == "s3" else None

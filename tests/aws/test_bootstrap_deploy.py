@@ -135,3 +135,21 @@ def test_credentials_of_another_account_are_refused_before_any_change() -> None:
         "bootstrap stack mlprov-bootstrap-123456789012-eu-west-1 is for account 123456789012 but the credentials are for "
         "account 210987654321 (arn:aws:iam::210987654321:user/admin)",
         "hint: use an administrator's credentials of account 123456789012 (--profile or AWS_PROFILE)"]
+
+
+class _RolledBack:
+    def describe_stacks(self, StackName: str) -> dict[str, object]:
+        return {"Stacks": [{"StackName": StackName, "StackStatus": "ROLLBACK_COMPLETE"}]}
+
+
+def test_a_stack_whose_first_create_failed_is_refused_with_the_fix() -> None:
+    boot = BootstrapStack("mlprov-bootstrap-123456789012", "123456789012", "eu-west-1",
+                          {"Metadata": {"MlProvisioner": {"AccountId": "123456789012"}}, "Resources": {}})
+    aws = Aws(Target(region="eu-west-1"))
+    aws._clients["cloudformation"] = _RolledBack()
+    with pytest.raises(UserError) as err:
+        deploybootstrap.deploy_stack(aws, boot, io.StringIO())
+    assert err.value.lines() == [
+        "bootstrap stack mlprov-bootstrap-123456789012 is ROLLBACK_COMPLETE (its first create failed) and cannot be updated",
+        "hint: see why in its events, delete it (aws cloudformation delete-stack --stack-name mlprov-bootstrap-123456789012), "
+        "then run `mlprov bootstrap --deploy` again"]
