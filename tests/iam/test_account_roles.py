@@ -30,6 +30,8 @@ from tests.iam.attacks import corpus
 from tests.iam.model import Labeled, resource_requests, tool_requests
 from tests.iam.oracle import Decision, Request, evaluate
 
+pytestmark = pytest.mark.slow  # about 2.5 min on 2 shared cores: 29,776 sufficiency and 3 x 2,514 attack requests
+
 ACCOUNT = "123456789012"
 KINDS = ["deployer", "plan", "drift"]
 SID = "0b7f2c1e-9a8d-4e6f-b5c4-3d2e1f0a9b8c"
