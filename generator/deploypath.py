@@ -26,6 +26,12 @@ PRODUCT_TAG = "mlprov:product"
 TEST_OF_TAG = "mlprov:test-of"
 # Account-level principals, by the kind create-policy --json reports.
 ACCOUNT_ROLES = {"deployer": "mlprov-deploy", "plan": "mlprov-plan", "drift": "mlprov-drift"}
+# The bootstrap's own stacks (``mlprov bootstrap``). They start with ``mlprov-bootstrap-``, never with a product's
+# prefix, so no product's name space (access/namespace.py) and no deploy role covers them. CloudFormation: "A stack
+# name can contain only alphanumeric characters (case-sensitive) and hyphens. It must start with an alphabetic
+# character and can't be longer than 128 characters." (CreateStack API Reference, StackName).
+BOOTSTRAP_STACK_PREFIX = "mlprov-bootstrap-"
+STACK_NAME_LIMIT = 128
 
 
 def template_bucket_name(account_id: str, region: str) -> str:
@@ -36,6 +42,21 @@ def template_bucket_name(account_id: str, region: str) -> str:
 def service_role_name(stack_name: str) -> str:
     """The product's CloudFormation service role (a test copy uses its product's role)."""
     return fit(f"{stack_name}-cfn", LIMITS["iam"])
+
+
+def service_role_stack_name(stack_name: str) -> str:
+    """The bootstrap stack holding one product's CloudFormation service role (``mlprov-bootstrap-<stack>``)."""
+    return fit(f"{BOOTSTRAP_STACK_PREFIX}{stack_name}", STACK_NAME_LIMIT)
+
+
+def account_stack_name(account_id: str) -> str:
+    """The bootstrap stack of an account's deploy / plan / drift roles."""
+    return f"{BOOTSTRAP_STACK_PREFIX}{account_id}"
+
+
+def region_stack_name(account_id: str, region: str) -> str:
+    """The bootstrap stack of an account's template bucket in one region."""
+    return f"{BOOTSTRAP_STACK_PREFIX}{account_id}-{region}"
 
 
 def role_arn(account_id: str, role_name: str, partition: str = "aws") -> str:

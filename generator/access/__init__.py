@@ -6,4 +6,7 @@
 - :mod:`toolcalls`: the boto3 calls the tool makes, collected from the code, as IAM actions.
 - :mod:`arns`: the product's resource ARNs and the exact patterns of its test copies.
 - :mod:`servicerole`, :mod:`accountroles`: the statements of each principal; :mod:`principals` the contract.
+- :mod:`bootstrap`: the bootstrap stacks (region, service role per product, account); :mod:`namespace` compresses
+  the account roles to the products' name spaces and merges them, :mod:`packing` packs them into managed policies;
+  :mod:`deploybootstrap` deploys the stacks in order.
 """

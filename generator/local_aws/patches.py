@@ -28,6 +28,9 @@ Each patch is idempotent, wraps moto's own code (original behaviour first, then 
   both as on AWS now (production stacks are protected by deploy-product).
 - SNS topic: moto deletes and re-creates a topic on every update, losing its subscriptions; on AWS only TopicName
   and FifoTopic replace it. Other changes (display name, KMS key, tags) are applied in place.
+- S3 bucket policies: moto evaluates them without a request context, so a TLS-only Deny (``aws:SecureTransport``
+  false) refuses every call; botocore reaches AWS over TLS only, and :mod:`mlprov.local_aws.bucketpolicy` decides
+  that one condition as such (true).
 - S3 notifications: moto stores EventBridgeConfiguration but GetBucketNotificationConfiguration never returns it.
 - delete: moto never deletes a managed policy or a VPC endpoint with its stack; AWS does.
 - CodeCommit tags: moto has no ListTagsForResource for repositories (adoption checks a retained repository's
@@ -113,8 +116,10 @@ def apply_patches() -> dict[str, str]:
 
     _once(CodeCommitResponse, "get_branch", cc.get_branch, "the action moto lacks (the branch Code seeded)")
     _once(CodeCommitResponse, "get_file", cc.get_file, "the action moto lacks (a file of the commit Code seeded)")
+    from mlprov.local_aws.bucketpolicy import get_permission  # noqa: PLC0415
     from moto.s3.responses import S3Response  # noqa: PLC0415
 
+    _once(FakeBucket, "get_permission", get_permission, "aws:SecureTransport is true: botocore reaches S3 over TLS")
     _once(S3Response, "get_bucket_notification", t.s3_notification_eventbridge, "return EventBridgeConfiguration")
     from mlprov.local_aws.connections import wrap_dispatcher  # noqa: PLC0415
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication  # noqa: PLC0415

@@ -49,6 +49,8 @@ def hook_repo(tmp_path: Path) -> tuple[Path, dict[str, str]]:
     }
     env.pop("MLPROV_ROOT", None)
     env.pop("MLPROV_REPORTS_DIR", None)
+    # the fork's bootstrap stacks, as its administrator commits them (the bootstrap --check hook compares them)
+    assert _run(repo, str(BIN / "mlprov"), "bootstrap", env=env).returncode == 0
     for argv in (("git", "init", "-q", "-b", "main"), ("git", "add", "-A"), ("git", "commit", "-q", "-m", "fork")):
         assert _run(repo, *argv, env=env).returncode == 0
     assert _run(repo, "pre-commit", "install", env=env).returncode == 0
@@ -78,6 +80,7 @@ def test_stale_rendering_is_refused(hook_repo: tuple[Path, dict[str, str]]) -> N
     assert f"products/{PRODUCT}/template.yaml" in out
     # re-rendering and committing both makes it pass
     assert _run(repo, str(BIN / "mlprov"), "render", PRODUCT, env=env).returncode == 0
+    assert _run(repo, str(BIN / "mlprov"), "bootstrap", PRODUCT, env=env).returncode == 0
     again = _commit(repo, env, "retention, re-rendered")
     assert again.returncode == 0, again.stdout + again.stderr
 
@@ -105,6 +108,6 @@ def test_clean_commit_passes_offline(hook_repo: tuple[Path, dict[str, str]]) -> 
     result = _commit(repo, env, "comment in a config")
     out = result.stdout + result.stderr
     assert result.returncode == 0, out
-    for hook in ("mlprov validate-config", "mlprov render --check", "mlprov gate"):
+    for hook in ("mlprov validate-config", "mlprov render --check", "mlprov bootstrap --check", "mlprov gate"):
         assert _hook_line(out, hook).endswith("Passed"), out
     assert not list(Path(env["PRE_COMMIT_HOME"]).glob("repo*")), "a hook repository was cloned: hooks must be local"
