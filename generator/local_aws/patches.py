@@ -70,13 +70,10 @@ def _once(owner: Any, name: str, make: Callable[[Any], Any], reason: str, *, cla
 def apply_patches() -> dict[str, str]:
     """Apply every patch (idempotent); return what was patched and why."""
     from mlprov.local_aws import enginepatches as e  # noqa: PLC0415
-    from mlprov.local_aws import executions as x  # noqa: PLC0415
     from mlprov.local_aws import typepatches as t  # noqa: PLC0415
     from moto.cloudformation import models as cfn_models  # noqa: PLC0415
     from moto.cloudformation import parsing  # noqa: PLC0415
     from moto.cloudformation.responses import CloudFormationResponse  # noqa: PLC0415
-    from moto.codecommit.responses import CodeCommitResponse  # noqa: PLC0415
-    from moto.codepipeline.responses import CodePipelineResponse  # noqa: PLC0415
     from moto.ec2.models.security_groups import SecurityGroup  # noqa: PLC0415
     from moto.ec2.models.vpcs import VPCEndPoint  # noqa: PLC0415
     from moto.iam.models import ManagedPolicy, Role  # noqa: PLC0415
@@ -108,6 +105,19 @@ def apply_patches() -> dict[str, str]:
     _once(Topic, "update_from_cloudformation_json", t.topic_update, "update in place, keep subscriptions", classmethod_=True)
     _once(ManagedPolicy, "delete", t.managed_policy_delete, "delete managed policies with their stack")
     _once(VPCEndPoint, "delete", t.vpc_endpoint_delete, "delete VPC endpoints with their stack")
+    _service_actions()
+    return dict(PATCHES)
+
+
+def _service_actions() -> None:
+    """The service actions moto lacks or answers wrongly (listed in the module docstring)."""
+    from mlprov.local_aws import enginepatches as e  # noqa: PLC0415
+    from mlprov.local_aws import executions as x  # noqa: PLC0415
+    from mlprov.local_aws import typepatches as t  # noqa: PLC0415
+    from moto.codecommit.responses import CodeCommitResponse  # noqa: PLC0415
+    from moto.codepipeline.responses import CodePipelineResponse  # noqa: PLC0415
+    from moto.s3.models import FakeBucket  # noqa: PLC0415
+
     _once(CodeCommitResponse, "list_tags_for_resource", e.codecommit_list_tags, "the action moto lacks")
     _once(CodeCommitResponse, "list_repositories", e.codecommit_list_repositories, "the action moto lacks")
     _once(CodePipelineResponse, "start_pipeline_execution", x.start_execution, "the action moto lacks (Source stage only)")
@@ -125,4 +135,3 @@ def apply_patches() -> dict[str, str]:
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication  # noqa: PLC0415
 
     _once(DomainDispatcherApplication, "__call__", wrap_dispatcher, "CodeConnections, which moto lacks (connections.py)")
-    return dict(PATCHES)
