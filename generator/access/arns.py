@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mlprov.config.model import Product
+from mlprov.config.names import Names
 from mlprov.config.regions import partition as partition_of
 
 AWS_NAMED = frozenset({"AWS::KMS::Key", "AWS::EC2::SecurityGroup", "AWS::EC2::VPCEndpoint"})
@@ -102,21 +103,66 @@ def _render(product: Product) -> dict[str, Any]:
     return render(product)[1]
 
 
-_CACHE: dict[tuple[str, str], ProductArns] = {}
+# Test-copy patterns by product (path, config, suffix): they depend on nothing else, and cost renderings.
+_TESTS: dict[tuple[str, str, str | None], dict[str, list[str]]] = {}
 
 
-def product_arns(product: Product) -> ProductArns:
-    key = (str(product.path), repr(product.config))
-    if key not in _CACHE:
-        _CACHE[key] = _compute(product)
-    return _CACHE[key]
+def product_arns(product: Product, template: Mapping[str, Any] | None = None) -> ProductArns:
+    """``template``: the product's rendering when the caller has it (every policy caller does), else rendered here."""
+    key = (str(product.path), repr(product.config), product.test_suffix)
+    if key not in _TESTS:
+        copies = copy_arns(product)
+        _TESTS[key] = {k: [_merge(*names) for names in zip(*(c[k] for c in copies), strict=True)] for k in copies[0]}
+    return ProductArns(resource_arns(template if template is not None else _render(product)), _TESTS[key])
 
 
-def _compute(product: Product) -> ProductArns:
-    own = resource_arns(_render(product))
-    copies = [resource_arns(_render(product.for_test(s))) for s in TEST_SUFFIXES]
-    tests = {k: [_merge(*names) for names in zip(*(c[k] for c in copies), strict=True)] for k in copies[0]}
-    return ProductArns(own, tests)
+def copy_arns(product: Product) -> list[dict[str, list[str]]]:
+    """resource_arns of the test copy for each of :data:`TEST_SUFFIXES`, from two renderings instead of eight.
+
+    The copies differ only in their physical names (:class:`mlprov.config.names.Names`; every suffix has the same
+    length, so the same names are shortened). The first copy is rendered, the others are that rendering with each
+    name translated to the copy's (:func:`translated`). The second copy is also rendered, and must come out exactly
+    as translated; if it does not (a name the templates build other than from ``Names``), or if two names equal in
+    the first copy differ in another, every copy is rendered.
+    """
+    copies = [product.for_test(s) for s in TEST_SUFFIXES]
+    first, second = _render(copies[0]), _render(copies[1])
+    tables = [translation(copies[0].names, c.names) for c in copies[1:]]
+    if all(t is not None for t in tables):
+        predicted = [resource_arns(translated(first, t)) for t in tables if t is not None]
+        if predicted[0] == resource_arns(second):
+            return [resource_arns(first), *predicted]
+    return [resource_arns(first), resource_arns(second), *(resource_arns(_render(c)) for c in copies[2:])]
+
+
+def name_values(names: Names) -> dict[str, str]:
+    """Every physical name of a ``Names`` (each property, and the SSM parameter of every output), by field."""
+    from mlprov.render.context import OUTPUT_SOURCES  # noqa: PLC0415 - the renderer's, loaded with it
+
+    out = {attr: str(getattr(names, attr)) for attr, member in vars(Names).items() if isinstance(member, property)}
+    out |= {f"ssm:{output}": names.ssm(output) for output in OUTPUT_SOURCES}
+    return out
+
+
+def translation(first: Names, other: Names) -> dict[str, str] | None:
+    """``first``'s names -> ``other``'s; None when two names equal in ``first`` differ in ``other`` (ambiguous)."""
+    a, b = name_values(first), name_values(other)
+    out: dict[str, str] = {}
+    for field, value in a.items():
+        if out.setdefault(value, b[field]) != b[field]:
+            return None
+    return out
+
+
+def translated(template: Mapping[str, Any], table: Mapping[str, str]) -> dict[str, Any]:
+    """What :func:`resource_arns` reads of a rendering (``Metadata.MlProvisioner``, each resource's ``Type`` and
+    top-level ``Properties``), every string that is one of the copy's names replaced by its translation."""
+    def tr(values: Mapping[str, Any]) -> dict[str, Any]:
+        return {k: table.get(v, v) if isinstance(v, str) else v for k, v in values.items()}
+
+    return {"Metadata": {"MlProvisioner": tr(template["Metadata"]["MlProvisioner"])},
+            "Resources": {lid: {"Type": r["Type"], "Properties": tr(r.get("Properties", {}))}
+                          for lid, r in template["Resources"].items()}}
 
 
 def tag_values(product: Product) -> list[str]:
