@@ -16,6 +16,7 @@ import ast
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from mlprov.access import iamref
 from mlprov.errors import MlprovError
@@ -56,12 +57,19 @@ class Call:
 
 
 @cache
+def _botocore_session() -> Any:
+    """One botocore session for every service model (a session per service costs ~80 ms each)."""
+    import botocore.session  # noqa: PLC0415
+
+    return botocore.session.get_session()
+
+
+@cache
 def _operations(service: str) -> dict[str, str]:
     """boto3 method name -> API operation name, from botocore's model of ``service``."""
-    import botocore.session  # noqa: PLC0415
     from botocore import xform_name  # noqa: PLC0415
 
-    model = botocore.session.get_session().get_service_model(service)
+    model = _botocore_session().get_service_model(service)
     return {xform_name(op): op for op in model.operation_names}
 
 
