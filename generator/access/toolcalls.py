@@ -143,14 +143,22 @@ def scan_source(source: str, module: str) -> list[Call]:
 
 @cache
 def scan(package: Path = PACKAGE) -> tuple[Call, ...]:
-    """Every AWS call of the tool's code, in file and line order."""
+    """Every AWS call of the tool's code, in file and line order: once per process, and from the disk cache
+    (:mod:`mlprov.access.toolcache`) while the scanned code and the data versions are unchanged."""
+    from mlprov.access import toolcache  # noqa: PLC0415
+
+    files = [(path.relative_to(package).as_posix(), path.read_bytes()) for path in sorted(package.rglob("*.py"))
+             if path.relative_to(package).parts[0] not in SKIP]
+    scan_key = toolcache.key(files)
+    rows = toolcache.load(scan_key)
+    if rows is not None:
+        return tuple(Call(*row) for row in rows)
     out: list[Call] = []
-    for path in sorted(package.rglob("*.py")):
-        rel = path.relative_to(package)
-        if rel.parts[0] in SKIP:
-            continue
-        out += scan_source(path.read_text(encoding="utf-8"), str(rel))
-    return tuple(sorted(out, key=lambda c: (c.module, c.line)))
+    for rel, data in files:
+        out += scan_source(data.decode("utf-8"), str(Path(rel)))
+    calls = tuple(sorted(out, key=lambda c: (c.module, c.line)))
+    toolcache.store(scan_key, [[c.module, c.line, c.service, c.operation, c.action] for c in calls])
+    return calls
 
 
 def actions(package: Path = PACKAGE) -> list[str]:
