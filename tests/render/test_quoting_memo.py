@@ -1,11 +1,18 @@
-"""The memoized quoting filter: the verbatim fast path and the cache give exactly the escaping loop's output."""
+"""The memoized quoting filter and the parse-back fast paths give exactly what their general forms give."""
 
 from __future__ import annotations
 
+import json
+import re
+from typing import Any
+
+import pytest
+import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 from markupsafe import Markup
-from mlprov.render.quoting import Quoted, q
+from mlprov.render import fastparse
+from mlprov.render.quoting import Quoted, flow, q
 
 
 def _reference(value: str) -> str:
@@ -46,3 +53,44 @@ def test_edges_of_the_verbatim_range() -> None:
 def test_a_markup_is_quoted_by_its_characters_and_results_are_quoted() -> None:
     assert q(Markup("<b>&amp;</b>")) == q("<b>&amp;</b>") == '"<b>&amp;</b>"'
     assert isinstance(q("x"), Quoted) and isinstance(q('"'), Quoted)
+
+
+json_like = st.recursive(
+    st.text(), lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner, max_size=4), max_leaves=12)
+
+
+@given(json_like)
+def test_flow_fast_path_reads_what_yaml_reads(value: Any) -> None:
+    """A flow collection of q() strings is decoded whole as JSON: the same value PyYAML reads, or Unsupported (then
+    the template falls back to PyYAML) exactly where the token-by-token reader refuses it too."""
+    text = str(flow(value))
+    try:
+        fast = fastparse._flow(text)
+    except fastparse.Unsupported:
+        with pytest.raises(fastparse.Unsupported):
+            _tokenwise(text)
+        return
+    assert fast == _tokenwise(text) == yaml.safe_load(f"k: {text}\n")["k"]
+
+
+def _tokenwise(text: str) -> Any:
+    """The reader without its fast path (the regex made not to match)."""
+    saved = fastparse._JSON_FLOW
+    fastparse._JSON_FLOW = re.compile(r"(?!)")
+    try:
+        return fastparse._flow(text)
+    finally:
+        fastparse._JSON_FLOW = saved
+
+
+@pytest.mark.parametrize("token", ['"plain"', '""', '"a\\"b"', '"a\\\\b"', '"\\u00e9"', '"a" "b"', '"a', 'a"'])
+def test_string_fast_path_equals_json(token: str) -> None:
+    try:
+        expected: Any = json.loads(token)
+    except ValueError:
+        expected = fastparse.Unsupported
+    if expected is fastparse.Unsupported or not isinstance(expected, str):
+        with pytest.raises(fastparse.Unsupported):
+            fastparse._string(token)
+    else:
+        assert fastparse._string(token) == expected
