@@ -1,8 +1,9 @@
 """The ARNs of a product's resources, and the exact IAM patterns that also cover its test copies.
 
 A test copy (``test-deploy``) names everything ``<prefix>-t<6 hex>-<suffix>``, shortened with a 6-hex hash
-where a service limit needs it (``mlprov.config.names.fit``). Its patterns are found by rendering the copy
-with several suffixes (:data:`TEST_SUFFIXES`): positions that differ become ``?`` (exactly one character).
+where a service limit needs it (``mlprov.config.names.fit``). Its patterns are found from the copy's ARNs
+for several suffixes (:data:`TEST_SUFFIXES`): positions that differ become ``?`` (exactly one character). Two
+copies are rendered, the others are the first one's names translated (:func:`copy_arns`, checked on the second).
 So ``<prefix>-build`` gets ``<prefix>-t??????-build``, never ``<prefix>*``, which would also match the sibling
 product ``<prefix>-blue`` (workload token) and any name an attacker picks.
 
