@@ -111,29 +111,55 @@ _TESTS: dict[tuple[str, str, str | None], dict[str, list[str]]] = {}
 def product_arns(product: Product, template: Mapping[str, Any] | None = None) -> ProductArns:
     """``template``: the product's rendering when the caller has it (every policy caller does), else rendered here."""
     key = (str(product.path), repr(product.config), product.test_suffix)
+    own = template if template is not None else _render(product)
     if key not in _TESTS:
-        copies = copy_arns(product)
+        copies = copy_arns(product, own)
         _TESTS[key] = {k: [_merge(*names) for names in zip(*(c[k] for c in copies), strict=True)] for k in copies[0]}
-    return ProductArns(resource_arns(template if template is not None else _render(product)), _TESTS[key])
+    return ProductArns(resource_arns(own), _TESTS[key])
 
 
-def copy_arns(product: Product) -> list[dict[str, list[str]]]:
-    """resource_arns of the test copy for each of :data:`TEST_SUFFIXES`, from two renderings instead of eight.
+def copy_arns(product: Product, own: Mapping[str, Any] | None = None) -> list[dict[str, list[str]]]:
+    """resource_arns of the test copy for each of :data:`TEST_SUFFIXES`, from one or two renderings instead of eight.
 
-    The copies differ only in their physical names (:class:`mlprov.config.names.Names`; every suffix has the same
-    length, so the same names are shortened). The first copy is rendered, the others are that rendering with each
-    name translated to the copy's (:func:`translated`). The second copy is also rendered, and must come out exactly
-    as translated; if it does not (a name the templates build other than from ``Names``), or if two names equal in
-    the first copy differ in another, every copy is rendered.
+    The copies differ from each other only in their physical names (:class:`mlprov.config.names.Names`; every
+    suffix has the same length, so the same names are shortened), and from the product (``own``, its rendering)
+    in their names and in the resources a copy does not create (private-DNS endpoints: ``Product.endpoints_mode``).
+    So the first copy is rendered, and each copy is predicted by translating every name of a rendering already at
+    hand into the copy's (:func:`translated`):
+
+    1. from the product's own rendering, kept to the first copy's resources, when that predicts the first copy
+       exactly (one rendering in all);
+    2. else from the first copy, when that predicts the second copy (rendered too) exactly;
+    3. else (a name the templates build other than from ``Names``, or two names equal in the source of the
+       translation that differ in a copy) every copy is rendered.
     """
     copies = [product.for_test(s) for s in TEST_SUFFIXES]
-    first, second = _render(copies[0]), _render(copies[1])
-    tables = [translation(copies[0].names, c.names) for c in copies[1:]]
-    if all(t is not None for t in tables):
-        predicted = [resource_arns(translated(first, t)) for t in tables if t is not None]
-        if predicted[0] == resource_arns(second):
-            return [resource_arns(first), *predicted]
-    return [resource_arns(first), resource_arns(second), *(resource_arns(_render(c)) for c in copies[2:])]
+    first = _render(copies[0])
+    first_arns = resource_arns(first)
+    from_own = _predicted(product.names, own, copies, set(first_arns)) if own is not None else None
+    if from_own is not None and from_own[0] == first_arns:
+        return from_own
+    second = _render(copies[1])
+    from_first = _predicted(copies[0].names, first, copies[1:], set(first_arns))
+    if from_first is not None and from_first[0] == resource_arns(second):
+        return [first_arns, *from_first]
+    return [first_arns, resource_arns(second), *(resource_arns(_render(c)) for c in copies[2:])]
+
+
+def _predicted(names: Names, source: Mapping[str, Any], copies: list[Product],
+               keep: set[str]) -> list[dict[str, list[str]]] | None:
+    """resource_arns of each copy, as ``source`` (a rendering with ``names``) translated, kept to the logical ids
+    in ``keep``; None when a translation is ambiguous or ``source`` lacks one of them."""
+    out: list[dict[str, list[str]]] = []
+    for copy in copies:
+        table = translation(names, copy.names)
+        if table is None:
+            return None
+        arns = resource_arns(translated(source, table))
+        if not keep <= set(arns):
+            return None
+        out.append({k: v for k, v in arns.items() if k in keep})
+    return out
 
 
 def name_values(names: Names) -> dict[str, str]:

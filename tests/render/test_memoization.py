@@ -90,42 +90,61 @@ def _counting(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 
 @pytest.mark.parametrize("path", PRODUCTS, ids=lambda p: p.stem)
-def test_test_copy_arns_from_two_renderings_equal_the_eight(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_test_copy_arns_from_fewer_renderings_equal_the_eight(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     product = load_product(path)
     reference = _eight(product)
+    own = render(product)[1]
     rendered = _counting(monkeypatch)
-    assert arns.copy_arns(product) == reference
-    assert rendered == list(arns.TEST_SUFFIXES[:2])  # the translation held: no fallback on any shipped example
+    assert arns.copy_arns(product, own) == reference
+    assert rendered == list(arns.TEST_SUFFIXES[:1])  # translated from the product's own rendering, checked on one copy
+    rendered.clear()
+    assert arns.copy_arns(product) == reference  # without it: from the first copy, checked on the second
+    assert rendered == list(arns.TEST_SUFFIXES[:2])
+
+
+def test_the_products_own_rendering_is_kept_to_the_copys_resources() -> None:
+    """An enterprise product creates its private-DNS endpoints (and their security group) and publishes their ids;
+    its test copies use the existing ones (Product.endpoints_mode), so their ARNs are the own rendering's, less the
+    SSM parameters of those ids."""
+    product = load_product(ENT)
+    own = arns.resource_arns(render(product)[1])
+    copy = arns.copy_arns(product, render(product)[1])[0]
+    assert product.endpoints_mode == "create" and set(copy) < set(own)
+    assert set(own) - set(copy) == {k for k in own if k.startswith("VpcEndpointId") or k == "SecurityGroupIdParameter"}
 
 
 def test_a_name_the_translation_misses_falls_back_to_eight_renderings(monkeypatch: pytest.MonkeyPatch) -> None:
-    """As if a template built a physical name outside ``Names``: the second copy's real rendering differs from
-    the translated first one, so every copy is rendered, and the patterns stay exact."""
+    """As if a template built a physical name outside ``Names``: neither the own rendering nor the first copy,
+    translated, gives the real copy, so every copy is rendered, and the patterns stay exact."""
     product = load_product(ENT)
     reference = _eight(product)
+    own = render(product)[1]
     real_values = arns.name_values
     monkeypatch.setattr(arns, "name_values", lambda names: {k: v for k, v in real_values(names).items() if k != "codebuild_role"})
     rendered = _counting(monkeypatch)
-    assert arns.copy_arns(product) == reference
+    assert arns.copy_arns(product, own) == reference
     assert rendered == list(arns.TEST_SUFFIXES)
 
 
 def test_an_ambiguous_translation_falls_back(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Two names equal in the first copy but not in another cannot be translated: every copy is rendered."""
+    """Two names equal in the source of a translation but not in a copy cannot be translated: every copy is
+    rendered."""
     product = load_product(STARTER)
     first, other = product.for_test(arns.TEST_SUFFIXES[0]).names, product.for_test(arns.TEST_SUFFIXES[1]).names
+    sources = (product.names, first)
     real_values = arns.name_values
 
     def clashing(names: Any) -> dict[str, str]:
         values = real_values(names)
-        values["twin"] = values["stack"] if names == first else "something else"
+        values["twin"] = values["stack"] if names in sources else "something else"
         return values
 
     monkeypatch.setattr(arns, "name_values", clashing)
-    assert arns.translation(first, other) is None
+    assert arns.translation(first, other) is None and arns.translation(product.names, other) is None
     reference = _eight(product)
+    own = render(product)[1]
     rendered = _counting(monkeypatch)
-    assert arns.copy_arns(product) == reference
+    assert arns.copy_arns(product, own) == reference
     assert rendered == list(arns.TEST_SUFFIXES)
 
 
