@@ -19,6 +19,7 @@ The tool's calls come from :mod:`toolcalls` (an AST scan of the code), so a new 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import cache
 from typing import Any
 
 from mlprov.access import handlers, iamref, toolcalls
@@ -72,19 +73,25 @@ def _seed_sources(product: Product, grants: Grants) -> None:
 
 def tool_actions(kind: str) -> list[str]:
     """The tool's own calls that the principal ``kind`` makes."""
+    return list(_tool_actions(kind))
+
+
+@cache
+def _tool_actions(kind: str) -> tuple[str, ...]:
+    """Memoized: the tool's calls (an AST scan of its code) do not change within a process."""
     every = toolcalls.actions()
     reads = [a for a in every if iamref.is_read_only(a)]
     if kind == "deployer":
-        return sorted({*every, *TAGGING})
+        return tuple(sorted({*every, *TAGGING}))
     extra = PLAN_WRITES | TAGGING if kind == "plan" else DRIFT_WRITES
-    return sorted({*reads, *extra})
+    return tuple(sorted({*reads, *extra}))
 
 
 def statements(kind: str, product: Product, template: Mapping[str, Any]) -> list[dict[str, Any]]:
     ctx = Ctx(product, template)
     grants = Grants()
     stacks = ctx.arns.of("stack")
-    acts = tool_actions(kind)
+    acts = _tool_actions(kind)
     for action in acts:
         if action == "cloudformation:CreateChangeSet":
             grants.add([action], stacks, {"StringEquals": {"cloudformation:RoleArn": service_role_arn(product)}},

@@ -1,8 +1,9 @@
 """The ARNs of a product's resources, and the exact IAM patterns that also cover its test copies.
 
 A test copy (``test-deploy``) names everything ``<prefix>-t<6 hex>-<suffix>``, shortened with a 6-hex hash
-where a service limit needs it (``mlprov.config.names.fit``). Its patterns are found by rendering the copy
-with several suffixes (:data:`TEST_SUFFIXES`): positions that differ become ``?`` (exactly one character).
+where a service limit needs it (``mlprov.config.names.fit``). Its patterns are found from the copy's ARNs
+for several suffixes (:data:`TEST_SUFFIXES`): positions that differ become ``?`` (exactly one character). Two
+copies are rendered, the others are the first one's names translated (:func:`copy_arns`, checked on the second).
 So ``<prefix>-build`` gets ``<prefix>-t??????-build``, never ``<prefix>*``, which would also match the sibling
 product ``<prefix>-blue`` (workload token) and any name an attacker picks.
 
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mlprov.config.model import Product
+from mlprov.config.names import Names
 from mlprov.config.regions import partition as partition_of
 
 AWS_NAMED = frozenset({"AWS::KMS::Key", "AWS::EC2::SecurityGroup", "AWS::EC2::VPCEndpoint"})
@@ -102,21 +104,92 @@ def _render(product: Product) -> dict[str, Any]:
     return render(product)[1]
 
 
-_CACHE: dict[tuple[str, str], ProductArns] = {}
+# Test-copy patterns by product (path, config, suffix): they depend on nothing else, and cost renderings.
+_TESTS: dict[tuple[str, str, str | None], dict[str, list[str]]] = {}
 
 
-def product_arns(product: Product) -> ProductArns:
-    key = (str(product.path), repr(product.config))
-    if key not in _CACHE:
-        _CACHE[key] = _compute(product)
-    return _CACHE[key]
+def product_arns(product: Product, template: Mapping[str, Any] | None = None) -> ProductArns:
+    """``template``: the product's rendering when the caller has it (every policy caller does), else rendered here."""
+    key = (str(product.path), repr(product.config), product.test_suffix)
+    own = template if template is not None else _render(product)
+    if key not in _TESTS:
+        copies = copy_arns(product, own)
+        _TESTS[key] = {k: [_merge(*names) for names in zip(*(c[k] for c in copies), strict=True)] for k in copies[0]}
+    return ProductArns(resource_arns(own), _TESTS[key])
 
 
-def _compute(product: Product) -> ProductArns:
-    own = resource_arns(_render(product))
-    copies = [resource_arns(_render(product.for_test(s))) for s in TEST_SUFFIXES]
-    tests = {k: [_merge(*names) for names in zip(*(c[k] for c in copies), strict=True)] for k in copies[0]}
-    return ProductArns(own, tests)
+def copy_arns(product: Product, own: Mapping[str, Any] | None = None) -> list[dict[str, list[str]]]:
+    """resource_arns of the test copy for each of :data:`TEST_SUFFIXES`, from one or two renderings instead of eight.
+
+    The copies differ from each other only in their physical names (:class:`mlprov.config.names.Names`; every
+    suffix has the same length, so the same names are shortened), and from the product (``own``, its rendering)
+    in their names and in the resources a copy does not create (private-DNS endpoints: ``Product.endpoints_mode``).
+    So the first copy is rendered, and each copy is predicted by translating every name of a rendering already at
+    hand into the copy's (:func:`translated`):
+
+    1. from the product's own rendering, kept to the first copy's resources, when that predicts the first copy
+       exactly (one rendering in all);
+    2. else from the first copy, when that predicts the second copy (rendered too) exactly;
+    3. else (a name the templates build other than from ``Names``, or two names equal in the source of the
+       translation that differ in a copy) every copy is rendered.
+    """
+    copies = [product.for_test(s) for s in TEST_SUFFIXES]
+    first = _render(copies[0])
+    first_arns = resource_arns(first)
+    from_own = _predicted(product.names, own, copies, set(first_arns)) if own is not None else None
+    if from_own is not None and from_own[0] == first_arns:
+        return from_own
+    second = _render(copies[1])
+    from_first = _predicted(copies[0].names, first, copies[1:], set(first_arns))
+    if from_first is not None and from_first[0] == resource_arns(second):
+        return [first_arns, *from_first]
+    return [first_arns, resource_arns(second), *(resource_arns(_render(c)) for c in copies[2:])]
+
+
+def _predicted(names: Names, source: Mapping[str, Any], copies: list[Product],
+               keep: set[str]) -> list[dict[str, list[str]]] | None:
+    """resource_arns of each copy, as ``source`` (a rendering with ``names``) translated, kept to the logical ids
+    in ``keep``; None when a translation is ambiguous or ``source`` lacks one of them."""
+    out: list[dict[str, list[str]]] = []
+    for copy in copies:
+        table = translation(names, copy.names)
+        if table is None:
+            return None
+        arns = resource_arns(translated(source, table))
+        if not keep <= set(arns):
+            return None
+        out.append({k: v for k, v in arns.items() if k in keep})
+    return out
+
+
+def name_values(names: Names) -> dict[str, str]:
+    """Every physical name of a ``Names`` (each property, and the SSM parameter of every output), by field."""
+    from mlprov.render.context import OUTPUT_SOURCES  # noqa: PLC0415 - the renderer's, loaded with it
+
+    out = {attr: str(getattr(names, attr)) for attr, member in vars(Names).items() if isinstance(member, property)}
+    out |= {f"ssm:{output}": names.ssm(output) for output in OUTPUT_SOURCES}
+    return out
+
+
+def translation(first: Names, other: Names) -> dict[str, str] | None:
+    """``first``'s names -> ``other``'s; None when two names equal in ``first`` differ in ``other`` (ambiguous)."""
+    a, b = name_values(first), name_values(other)
+    out: dict[str, str] = {}
+    for field, value in a.items():
+        if out.setdefault(value, b[field]) != b[field]:
+            return None
+    return out
+
+
+def translated(template: Mapping[str, Any], table: Mapping[str, str]) -> dict[str, Any]:
+    """What :func:`resource_arns` reads of a rendering (``Metadata.MlProvisioner``, each resource's ``Type`` and
+    top-level ``Properties``), every string that is one of the copy's names replaced by its translation."""
+    def tr(values: Mapping[str, Any]) -> dict[str, Any]:
+        return {k: table.get(v, v) if isinstance(v, str) else v for k, v in values.items()}
+
+    return {"Metadata": {"MlProvisioner": tr(template["Metadata"]["MlProvisioner"])},
+            "Resources": {lid: {"Type": r["Type"], "Properties": tr(r.get("Properties", {}))}
+                          for lid, r in template["Resources"].items()}}
 
 
 def tag_values(product: Product) -> list[str]:

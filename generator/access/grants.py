@@ -34,7 +34,7 @@ class Grants:
         bad = [a for a in acts if _WILDCARD.search(a)]
         if bad:
             raise PolicyError(f"refusing to grant wildcard actions {sorted(bad)}")
-        key = (res, json.dumps(condition or {}, sort_keys=True))
+        key = (res, json.dumps(condition, sort_keys=True) if condition else "{}")  # json.dumps({}) is "{}"
         self._by_scope[key] |= acts
         if sid:
             self._sids.setdefault(key, sid)

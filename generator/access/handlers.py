@@ -19,6 +19,7 @@ IAM does not know stops the generator (:class:`mlprov.access.iamref.UnknownActio
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import cache
 from typing import Any
 
 from mlprov.access import iamref
@@ -184,27 +185,41 @@ def is_set(props: Mapping[str, Any], prop: str) -> bool:
     return props.get(prop) not in (None, [], {})
 
 
-def _needed(table: Mapping[str, tuple[str, ...]], permission: str, props: Mapping[str, Any]) -> bool:
+def _needed(table: Mapping[str, tuple[str, ...]], permission: str, present: frozenset[str]) -> bool:
     wanted = table.get(permission)
-    return wanted is None or any(is_set(props, p) for p in wanted)
+    return wanted is None or any(p in present for p in wanted)
+
+
+@cache
+def _relevant(resource_type: str) -> tuple[str, ...]:
+    """Every property the tables name for ``resource_type``: the only ones :func:`filtered` depends on."""
+    tables = (WHEN_SET.get(resource_type, {}), READ_WHEN_SET.get(resource_type, {}))
+    return tuple(sorted({p for table in tables for props in table.values() for p in props}))
 
 
 def filtered(resource_type: str, props: Mapping[str, Any]) -> dict[str, list[str]]:
     """Handler -> the IAM actions CloudFormation needs for a resource of ``resource_type`` with ``props``."""
-    out: dict[str, list[str]] = {}
+    present = frozenset(p for p in _relevant(resource_type) if is_set(props, p))
+    return {handler: list(actions) for handler, actions in _filtered(resource_type, present).items()}
+
+
+@cache
+def _filtered(resource_type: str, present: frozenset[str]) -> dict[str, tuple[str, ...]]:
+    """Memoized on (type, which of the tables' properties are set): the result depends on nothing else."""
+    out: dict[str, tuple[str, ...]] = {}
     for handler, perms in registry.handler_permissions(resource_type).items():
         kept: set[str] = set()
         for perm in perms:
             raw_table = READ_WHEN_SET.get(resource_type, {})
-            if not _needed(raw_table, perm, props):
+            if not _needed(raw_table, perm, present):
                 continue
             action = iam_action(perm, resource_type)
             if action is None or action in NEVER:
                 continue
-            if not _needed(WHEN_SET.get(resource_type, {}), action, props):
+            if not _needed(WHEN_SET.get(resource_type, {}), action, present):
                 continue
             kept.add(action)
-        out[handler] = sorted(kept)
+        out[handler] = tuple(sorted(kept))
     return out
 
 

@@ -46,6 +46,7 @@ def exists(action: str) -> bool:
     return details(action) is not None
 
 
+@cache
 def require(action: str, origin: str) -> str:
     """``action`` spelled as IAM spells it; raise naming ``origin`` (where the action came from) when unknown."""
     found = details(action)
@@ -61,6 +62,7 @@ def access_level(action: str) -> str:
     return str(found["accessLevel"])
 
 
+@cache
 def is_read_only(action: str) -> bool:
     """Read or List access (IAM's reference may list several levels, e.g. ``Tagging, Write``)."""
     levels = {level.strip() for level in access_level(action).split(",")}
@@ -86,6 +88,7 @@ def arn_formats(action: str) -> tuple[str, ...]:
     return tuple(sorted({arn for _name, arn, _req in resource_types(action)}))
 
 
+@cache
 def fill(arn_format: str, partition: str, region: str, account: str) -> str:
     """An ARN format with partition, region and account filled in and every other variable as ``*``."""
     out = arn_format.replace("${Partition}", partition).replace("${Region}", region).replace("${Account}", account)
@@ -122,9 +125,16 @@ def version() -> str:
 _SLASHED = ("Path", "Slash", "ObjectName", "LogGroupName", "LogStreamName")
 
 
+@cache
 def format_regex(arn_format: str) -> re.Pattern[str]:
     """A regex matching concrete ARNs (or IAM patterns) of an ARN format such as ``arn:${Partition}:s3:::${BucketName}``."""
     parts = re.split(r"(\$\{[^}]+\})", arn_format)
     body = "".join((r"[^\s]+" if any(k in p for k in _SLASHED) else r"[^\s/]+") if p.startswith("${") else re.escape(p)
                    for p in parts)
     return re.compile(f"^{body}$")
+
+
+@cache
+def format_literal(arn_format: str) -> str:
+    """The longest fixed part of an ARN format: every ARN :func:`format_regex` matches contains it."""
+    return max(re.split(r"\$\{[^}]+\}", arn_format), key=len)

@@ -31,13 +31,20 @@ def _doc(statements: list[dict[str, Any]]) -> dict[str, Any]:
     return {"Version": "2012-10-17", "Statement": statements}
 
 
+EMPTY_DOC_SIZE = iam_size(_doc([]))
+
+
 def pack(statements: list[dict[str, Any]], name: str, limit: int = MANAGED_POLICY_LIMIT) -> list[dict[str, Any]]:
     docs: list[list[dict[str, Any]]] = [[]]
+    size = EMPTY_DOC_SIZE  # iam_size of the last document: compact JSON adds a statement's size and one comma
     for st in statements:
-        if iam_size(_doc([st])) > limit:
+        own = iam_size(st)
+        if EMPTY_DOC_SIZE + own > limit:
             raise PolicyError(f"{name}: statement {st['Sid']} alone exceeds {limit} characters")
-        if docs[-1] and iam_size(_doc([*docs[-1], st])) > limit:
+        if docs[-1] and size + 1 + own > limit:
             docs.append([])
+            size = EMPTY_DOC_SIZE
+        size += own + (1 if docs[-1] else 0)
         docs[-1].append(st)
     if len(docs) > MAX_POLICIES:
         raise PolicyError(f"{name}: {len(docs)} managed policies, over IAM's {MAX_POLICIES} per role")

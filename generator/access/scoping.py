@@ -13,6 +13,7 @@ An action that would match nothing of the product is a generator error (``strict
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
 from mlprov.access import iamref
@@ -41,7 +42,7 @@ class Ctx:
         self.product = product
         self.template = template
         self.resources: dict[str, Any] = dict(template["Resources"])
-        self.arns: ProductArns = product_arns(product)
+        self.arns: ProductArns = product_arns(product, template)
         self.part, self.region, self.acct = product.partition, product.region, product.account_id
         self.types = {r["Type"] for r in self.resources.values()}
         self.tags = tag_values(product)
@@ -49,6 +50,21 @@ class Ctx:
         # Parameters the product only reads: never a target of a write (the network's SSM parameters), and the
         # operator's CodeConnections connection (the forecast reads it: MLPROV-F015; passing it is special()).
         self.read_only_arns = self.parameter_arns() + ([conn] if (conn := _connection_arn(self)) else [])
+        # Memoized per context (one product's template): what scope() asks for every action again.
+        self.creates = {CREATOR[t] for t in TAGGED_TYPES if t in self.types}
+        self.boundary_arns = _boundary_arns(self)
+        # The four principals of one product build four contexts over the same ARNs: they share one memo.
+        self._matches = _matches_of(tuple(self.all_arns), tuple(self.read_only_arns))
+
+    def matching(self, arn_format: str, read_only: bool) -> tuple[str, ...]:
+        """The product's ARNs (and, for a read, the ARNs it only reads) that an ARN format matches, in pool order."""
+        found = self._matches.get((arn_format, read_only))
+        if found is None:
+            regex, literal = iamref.format_regex(arn_format), iamref.format_literal(arn_format)
+            pool = [*self.all_arns, *self.read_only_arns] if read_only else self.all_arns
+            # ``literal in a`` is implied by a match (the format's longest fixed part): a cheap test first.
+            found = self._matches[(arn_format, read_only)] = tuple(a for a in pool if literal in a and regex.match(a))
+        return found
 
     def parameter_arns(self) -> list[str]:
         """SSM parameters the product only reads: the template's parameter types, the config's network ones."""
@@ -74,6 +90,12 @@ class Ctx:
         return [f"{base}:subnet/{s}" for s in ids] if ids else [f"{base}:subnet/*"]
 
 
+@lru_cache(maxsize=8)
+def _matches_of(all_arns: tuple[str, ...], read_only_arns: tuple[str, ...]) -> dict[tuple[str, bool], tuple[str, ...]]:
+    """One memo per pool of ARNs: what a format matches depends on the pool and the format only."""
+    return {}
+
+
 def _boundary_arns(ctx: Ctx) -> list[str]:
     out: list[str] = []
     for res in ctx.resources.values():
@@ -94,7 +116,7 @@ def _attachable_policies(ctx: Ctx) -> list[str]:
                 out.add(ref)
             elif isinstance(ref, dict) and "Ref" in ref:
                 out.update(ctx.arns.of(ref["Ref"]))
-    return sorted(out - set(_boundary_arns(ctx)))
+    return sorted(out - set(ctx.boundary_arns))
 
 
 def _trusted_services(ctx: Ctx) -> list[str]:
@@ -151,7 +173,7 @@ def special(ctx: Ctx, grants: Grants, action: str) -> bool:
         # dependent call is undocumented).
         grants.add([action], [f"arn:{ctx.part}:route53:::hostedzone/*"], sid="PrivateDnsOfInterfaceEndpoints")
         return True
-    boundary = _boundary_arns(ctx)
+    boundary = ctx.boundary_arns
     if action in BOUNDARY_CONDITIONED and boundary:
         grants.add([action], _role_arns(ctx), {"StringLike": {"iam:PermissionsBoundary": boundary}},
                    sid="RolesOnlyWithTheProductsBoundary")
@@ -162,17 +184,15 @@ def special(ctx: Ctx, grants: Grants, action: str) -> bool:
 def scope(ctx: Ctx, grants: Grants, action: str, logical: str, *, strict: bool = True) -> None:
     rtypes = iamref.resource_types(action)
     service, name = action.split(":", 1)
-    creates = {CREATOR[t] for t in TAGGED_TYPES if t in ctx.types}
     if not rtypes:
-        cond = ctx.tag_condition("aws:RequestTag") if action in creates else None
+        cond = ctx.tag_condition("aws:RequestTag") if action in ctx.creates else None
         grants.add([action], ["*"], cond)
         return
     matched = False
-    frozen = set(_boundary_arns(ctx)) if action in BOUNDARY_FROZEN else set()
+    frozen = set(ctx.boundary_arns) if action in BOUNDARY_FROZEN else set()
+    read_only = iamref.is_read_only(action)
     for rname, fmt, _required in rtypes:
-        regex = iamref.format_regex(fmt)
-        pool = [*ctx.all_arns, *ctx.read_only_arns] if iamref.is_read_only(action) else ctx.all_arns
-        named = [a for a in pool if regex.match(a) and a not in frozen]
+        named = [a for a in ctx.matching(fmt, read_only) if a not in frozen]
         if named:
             grants.add([action], named)
             matched = True

@@ -16,6 +16,7 @@ import ast
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from mlprov.access import iamref
 from mlprov.errors import MlprovError
@@ -56,12 +57,19 @@ class Call:
 
 
 @cache
+def _botocore_session() -> Any:
+    """One botocore session for every service model (a session per service costs ~80 ms each)."""
+    import botocore.session  # noqa: PLC0415
+
+    return botocore.session.get_session()
+
+
+@cache
 def _operations(service: str) -> dict[str, str]:
     """boto3 method name -> API operation name, from botocore's model of ``service``."""
-    import botocore.session  # noqa: PLC0415
     from botocore import xform_name  # noqa: PLC0415
 
-    model = botocore.session.get_session().get_service_model(service)
+    model = _botocore_session().get_service_model(service)
     return {xform_name(op): op for op in model.operation_names}
 
 
@@ -135,14 +143,22 @@ def scan_source(source: str, module: str) -> list[Call]:
 
 @cache
 def scan(package: Path = PACKAGE) -> tuple[Call, ...]:
-    """Every AWS call of the tool's code, in file and line order."""
+    """Every AWS call of the tool's code, in file and line order: once per process, and from the disk cache
+    (:mod:`mlprov.access.toolcache`) while the scanned code and the data versions are unchanged."""
+    from mlprov.access import toolcache  # noqa: PLC0415
+
+    files = [(path.relative_to(package).as_posix(), path.read_bytes()) for path in sorted(package.rglob("*.py"))
+             if path.relative_to(package).parts[0] not in SKIP]
+    scan_key = toolcache.key(files)
+    rows = toolcache.load(scan_key)
+    if rows is not None:
+        return tuple(Call(*row) for row in rows)
     out: list[Call] = []
-    for path in sorted(package.rglob("*.py")):
-        rel = path.relative_to(package)
-        if rel.parts[0] in SKIP:
-            continue
-        out += scan_source(path.read_text(encoding="utf-8"), str(rel))
-    return tuple(sorted(out, key=lambda c: (c.module, c.line)))
+    for rel, data in files:
+        out += scan_source(data.decode("utf-8"), str(Path(rel)))
+    calls = tuple(sorted(out, key=lambda c: (c.module, c.line)))
+    toolcache.store(scan_key, [[c.module, c.line, c.service, c.operation, c.action] for c in calls])
+    return calls
 
 
 def actions(package: Path = PACKAGE) -> list[str]:

@@ -130,13 +130,12 @@ def _roles(product: Product, arn: dict[str, str]) -> dict[str, Any]:
 def _boundary(ctx: dict[str, Any]) -> list[dict[str, Any]]:
     """The enterprise permission boundary's Allow statements: every statement any role of the stack holds (the
     build and deploy macros, the pipeline and events roles), merged losslessly to fit the template size limit."""
-    import yaml  # noqa: PLC0415
-    from mlprov.render.engine import environment  # noqa: PLC0415 - the engine imports this module
+    from mlprov.render.engine import environment, parse_sequence  # noqa: PLC0415 - the engine imports this module
 
     macros = environment().get_template("macros.j2").make_module(ctx)
     build, deploy = getattr(macros, "build_statements"), getattr(macros, "deploy_statements")  # noqa: B009
     text = f"{build(0, kms=False)}\n{deploy(0)}"
-    statements: list[dict[str, Any]] = [*yaml.safe_load(text), *ctx["roles"]["pipeline"], *ctx["roles"]["events"]]
+    statements: list[dict[str, Any]] = [*parse_sequence(text), *ctx["roles"]["pipeline"], *ctx["roles"]["events"]]
     return roles.merged(statements)
 
 

@@ -65,6 +65,19 @@ def parse(text: str) -> dict[str, Any]:
     return data
 
 
+def parse_sequence(text: str) -> list[Any]:
+    """A rendered block sequence (the boundary's statements, from the macros) as YAML reads it: the renderer's subset
+    directly, under a one-key mapping, anything else through the safe loader (libyaml's when available)."""
+    try:
+        return list(fastparse.parse("Items:\n" + text)["Items"])
+    except fastparse.Unsupported:
+        pass  # outside the subset: the general YAML pass below decides
+    data = yaml.load(text, Loader=_LOADER)  # noqa: S506 - a safe loader
+    if not isinstance(data, list):
+        raise RenderError("rendered statements are not a sequence")
+    return data
+
+
 def check_structure(product: Product, template: dict[str, Any]) -> None:
     """Refuse a template whose sections or resources differ from the variant's inventory."""
     extra = set(template) - ALLOWED_SECTIONS

@@ -24,6 +24,8 @@ _FLOW_TOKEN = re.compile(r'\s*(?:("(?:[^"\\]|\\.)*")|([A-Za-z_$][A-Za-z0-9_$:./-
 _SPECIAL = re.compile(r"(?i:y|n|yes|no|true|false|on|off|null|~)|[-+]?[0-9.].*|\.(?i:inf|nan)")
 _DECODER = json.JSONDecoder()
 _CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f]")
+# A flow collection of quoted strings (escapes as q emits them) and punctuation only, spaces between tokens.
+_JSON_FLOW = re.compile(r'(?: *(?:"(?:[^"\\]|\\["\\]|\\u(?![dD])[0-9a-fA-F]{4})*"|[\[\]{},:]))* *')
 
 
 class Unsupported(ValueError):
@@ -31,6 +33,10 @@ class Unsupported(ValueError):
 
 
 def _string(token: str) -> str:
+    if "\\" not in token and len(token) >= 2 and token[0] == token[-1] == '"' and '"' not in token[1:-1]:
+        # No escape and one closing quote: the characters themselves (the text is printable ASCII, checked
+        # once by _Lines), exactly what json decodes such a string to.
+        return token[1:-1]
     for esc in _ESCAPE.finditer(token):
         code = esc.group(1)
         if code not in ("\\", '"') and not (code.startswith("u") and len(code) == 5 and code[1].lower() != "d"):
@@ -51,6 +57,13 @@ def _key(text: str) -> str:
 
 
 def _flow(text: str) -> Any:
+    if _JSON_FLOW.fullmatch(text):
+        # Only q() strings (the escapes \\ \" \uXXXX, no surrogates) and punctuation: already JSON. Decoding it
+        # whole gives what decoding the re-encoded tokens below gives.
+        try:
+            return json.loads(text)
+        except ValueError as exc:
+            raise Unsupported("flow collection outside the rendered subset") from exc
     parts: list[str] = []
     pos = 0
     while pos < len(text):

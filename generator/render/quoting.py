@@ -8,6 +8,8 @@ escaped), so no value can end the scalar, start a new key, or inject structure. 
 from __future__ import annotations
 
 import json
+import re
+from functools import lru_cache
 from typing import Any
 
 from jinja2 import Undefined
@@ -24,12 +26,25 @@ class UnquotedValueError(TypeError):
     """A template emitted a value without a quoting filter."""
 
 
+# Printable ASCII except ``"`` and ``\\``: such a string is quoted as is (no character needs an escape).
+_VERBATIM = re.compile(r'[ !#-\[\]-~]*')
+
+
 def q(value: Any) -> Quoted:
     """A YAML double-quoted scalar holding ``value`` (a str) exactly."""
     if isinstance(value, Undefined):
         value._fail_with_undefined_error()
     if not isinstance(value, str):
         raise TypeError(f"q expects a string, got {type(value).__name__}: {value!r}")
+    return _quoted(str(value))  # str(): a Markup or other subclass is keyed (and quoted) by its characters
+
+
+@lru_cache(maxsize=1 << 16)
+def _quoted(value: str) -> Quoted:
+    """Memoized (names, ARNs and keys recur in every product and test copy); a Quoted is immutable, so sharing one
+    instance between renders cannot leak state."""
+    if _VERBATIM.fullmatch(value):
+        return Quoted(f'"{value}"')
     out = ['"']
     for ch in value:
         code = ord(ch)

@@ -1,0 +1,96 @@
+"""The memoized quoting filter and the parse-back fast paths give exactly what their general forms give."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import pytest
+import yaml
+from hypothesis import given
+from hypothesis import strategies as st
+from markupsafe import Markup
+from mlprov.render import fastparse
+from mlprov.render.quoting import Quoted, flow, q
+
+
+def _reference(value: str) -> str:
+    """The escaping loop every string went through before the fast path (kept here as the specification)."""
+    out = ['"']
+    for ch in value:
+        code = ord(ch)
+        if ch == '"':
+            out.append('\\"')
+        elif ch == "\\":
+            out.append("\\\\")
+        elif 0x20 <= code <= 0x7E:
+            out.append(ch)
+        elif code <= 0xFFFF:
+            out.append(f"\\u{code:04x}")
+        else:
+            out.append(f"\\U{code:08x}")
+    out.append('"')
+    return "".join(out)
+
+
+@given(st.text())
+def test_q_equals_the_escaping_loop(value: str) -> None:
+    assert str(q(value)) == _reference(value)
+    assert str(q(value)) == _reference(value)  # the second call is served by the cache
+
+
+@given(st.text(alphabet=st.characters(min_codepoint=0x20, max_codepoint=0x7E)))
+def test_printable_ascii_takes_the_fast_path_exactly(value: str) -> None:
+    assert str(q(value)) == _reference(value)
+
+
+def test_edges_of_the_verbatim_range() -> None:
+    for value in ["", " ", "~", "!", "#", "[", "]", '"', "\\", "\x1f", "\x7f", "a\"b", "a\\b", "\u00e9", "\U0001f680"]:
+        assert str(q(value)) == _reference(value), repr(value)
+
+
+def test_a_markup_is_quoted_by_its_characters_and_results_are_quoted() -> None:
+    assert q(Markup("<b>&amp;</b>")) == q("<b>&amp;</b>") == '"<b>&amp;</b>"'
+    assert isinstance(q("x"), Quoted) and isinstance(q('"'), Quoted)
+
+
+json_like = st.recursive(
+    st.text(), lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner, max_size=4), max_leaves=12)
+
+
+@given(json_like)
+def test_flow_fast_path_reads_what_yaml_reads(value: Any) -> None:
+    """A flow collection of q() strings is decoded whole as JSON: the same value PyYAML reads, or Unsupported (then
+    the template falls back to PyYAML) exactly where the token-by-token reader refuses it too."""
+    text = str(flow(value))
+    try:
+        fast = fastparse._flow(text)
+    except fastparse.Unsupported:
+        with pytest.raises(fastparse.Unsupported):
+            _tokenwise(text)
+        return
+    assert fast == _tokenwise(text) == yaml.safe_load(f"k: {text}\n")["k"]
+
+
+def _tokenwise(text: str) -> Any:
+    """The reader without its fast path (the regex made not to match)."""
+    saved = fastparse._JSON_FLOW
+    fastparse._JSON_FLOW = re.compile(r"(?!)")
+    try:
+        return fastparse._flow(text)
+    finally:
+        fastparse._JSON_FLOW = saved
+
+
+@pytest.mark.parametrize("token", ['"plain"', '""', '"a\\"b"', '"a\\\\b"', '"\\u00e9"', '"a" "b"', '"a', 'a"'])
+def test_string_fast_path_equals_json(token: str) -> None:
+    try:
+        expected: Any = json.loads(token)
+    except ValueError:
+        expected = fastparse.Unsupported
+    if expected is fastparse.Unsupported or not isinstance(expected, str):
+        with pytest.raises(fastparse.Unsupported):
+            fastparse._string(token)
+    else:
+        assert fastparse._string(token) == expected
