@@ -149,6 +149,17 @@ def test_s3_source_bucket(endpoint: str, scratch: Path, monkeypatch: pytest.Monk
                 f"(fix: create it in {E1} first, or fix `source.bucket`)")
         why = "The specified bucket does not exist"
     assert predicted(monkeypatch, capsys, endpoint, config, name, E1) == [line]
+    if case == "missing":
+        # With the seed code on (the default), the deploy's seeding of the source keys stops at the missing bucket
+        # before the change set is executed: nothing is created.
+        assert run_cli(monkeypatch, "deploy-product", str(config), "--force", "--skip-forecast", "--endpoint-url", endpoint) == 2
+        err = capsys.readouterr().err
+        assert f"bucket {bucket} does not exist: source.build_key (model-build seed) goes there" in err
+        before = stack.describe(client(endpoint, "cloudformation", E1), name)
+        assert before is None or before["StackStatus"] == "REVIEW_IN_PROGRESS"
+        # Without it (source.seed: false) the pipelines are what AWS sees.
+        config = install(scratch, STARTER_S3, {"app_id": app, "source": {**source, "bucket": bucket, "seed": False}},
+                         as_name=STARTER_S3.replace("s002", app), seed_buckets_too=False)
     # CreatePipeline does not look at a source action's bucket: the stack is created, as on AWS ...
     assert run_cli(monkeypatch, "deploy-product", str(config), "--force", "--skip-forecast", "--endpoint-url", endpoint) == 0
     capsys.readouterr()

@@ -80,8 +80,9 @@ def test_strict_serves_the_rules_and_seeds_a_direct_configs_own_network() -> Non
             if line.startswith("Ctrl-C stops it."):
                 break
         url = lines[0].split()[3]
-        assert lines[2] == ("strict: refusing what AWS refuses (existing-name, import-existing, named-replacement, private-dns, "
-                            "retain, template-size)")
+        assert lines[2] == ("strict: refusing what AWS refuses (access-log-target, artifact-store, codecommit-closed, "
+                            "endpoint-service-zones, endpoint-subnet-zones, endpoint-vpc-dns, existing-name, expected-owner, "
+                            "import-existing, named-replacement, private-dns, private-dns-zone, retain, template-size)")
         assert f"seeded for {DIRECT}: VPC vpc-0a1b2c3d4e5f67890 (the config's own id)" in lines
         assert f"seeded for {DIRECT}: subnet subnet-0a1b2c3d4e5f67891 (the config's own id)" in lines
         import boto3
