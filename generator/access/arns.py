@@ -2,8 +2,9 @@
 
 A test copy (``test-deploy``) names everything ``<prefix>-t<6 hex>-<suffix>``, shortened with a 6-hex hash
 where a service limit needs it (``mlprov.config.names.fit``). Its patterns are found from the copy's ARNs
-for several suffixes (:data:`TEST_SUFFIXES`): positions that differ become ``?`` (exactly one character). Two
-copies are rendered, the others are the first one's names translated (:func:`copy_arns`, checked on the second).
+for several suffixes (:data:`TEST_SUFFIXES`): positions that differ become ``?`` (exactly one character). The
+copies are the product's own rendering with its names translated, checked on one rendered copy per structural
+shape (:func:`copy_arns`, :mod:`mlprov.access.copyshape`).
 So ``<prefix>-build`` gets ``<prefix>-t??????-build``, never ``<prefix>*``, which would also match the sibling
 product ``<prefix>-blue`` (workload token) and any name an attacker picks.
 
@@ -18,6 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from mlprov.access import copyshape
 from mlprov.config.model import Product
 from mlprov.config.names import Names
 from mlprov.config.regions import partition as partition_of
@@ -124,9 +126,11 @@ def copy_arns(product: Product, own: Mapping[str, Any] | None = None) -> list[di
     The copies differ from each other only in their physical names (:class:`mlprov.config.names.Names`; every
     suffix has the same length, so the same names are shortened), and from the product (``own``, its rendering)
     in their names and in the resources a copy does not create (private-DNS endpoints: ``Product.endpoints_mode``).
-    So the first copy is rendered, and each copy is predicted by translating every name of a rendering already at
+    So each copy is predicted by translating every name of a rendering already at
     hand into the copy's (:func:`translated`):
 
+    0. from the product's own rendering, without rendering a copy, when a product of the same structural shape
+       (:mod:`mlprov.access.copyshape`) was checked by step 1 in this process;
     1. from the product's own rendering, kept to the first copy's resources, when that predicts the first copy
        exactly (one rendering in all);
     2. else from the first copy, when that predicts the second copy (rendered too) exactly;
@@ -134,10 +138,18 @@ def copy_arns(product: Product, own: Mapping[str, Any] | None = None) -> list[di
        translation that differ in a copy) every copy is rendered.
     """
     copies = [product.for_test(s) for s in TEST_SUFFIXES]
+    shape = copyshape.shape_key(product, own) if own is not None else None
+    if own is not None and shape is not None and (dropped := copyshape.trusted(shape)) is not None:
+        # 0. a product of this shape was checked against its rendered copy: translate without rendering
+        trusted = _predicted(product.names, own, copies, set(resource_arns(own)) - dropped)
+        if trusted is not None:
+            return trusted
     first = _render(copies[0])
     first_arns = resource_arns(first)
     from_own = _predicted(product.names, own, copies, set(first_arns)) if own is not None else None
     if from_own is not None and from_own[0] == first_arns:
+        if own is not None and shape is not None:
+            copyshape.record(shape, frozenset(resource_arns(own)) - frozenset(first_arns))
         return from_own
     second = _render(copies[1])
     from_first = _predicted(copies[0].names, first, copies[1:], set(first_arns))
