@@ -75,6 +75,11 @@ def record(key: str, dropped: frozenset[str]) -> None:
     _TRUSTED[key] = dropped
 
 
+def checked() -> int:
+    """How many shapes this process has checked (the bench prints it)."""
+    return len(_TRUSTED)
+
+
 def clear() -> None:
     """Forget every shape (tests: a process that has checked nothing)."""
     _TRUSTED.clear()

@@ -53,7 +53,7 @@ def test_a_checked_shape_translates_every_example_as_eight_renderings_do(path: P
     seed = sibling(product)
     rendered = _counting(monkeypatch)
     arns.copy_arns(seed, render(seed)[1])
-    assert rendered == list(arns.TEST_SUFFIXES[:1])  # the first product of the shape: one copy rendered and checked
+    assert rendered == list(arns.TEST_SUFFIXES[:1]) and copyshape.checked() == 1  # the first of the shape: one copy rendered, checked
     own = render(product)[1]
     assert copyshape.shape_key(product, own) == copyshape.shape_key(seed, render(seed)[1])
     rendered.clear()
@@ -112,7 +112,7 @@ def test_a_shape_whose_check_failed_is_never_trusted(monkeypatch: pytest.MonkeyP
     reference = _eight(product)
     rendered = _counting(monkeypatch)
     assert arns.copy_arns(product, own) == reference  # the check failed: the fallbacks, exact
-    assert copyshape.trusted(copyshape.shape_key(product, own)) is None
+    assert copyshape.trusted(copyshape.shape_key(product, own)) is None and copyshape.checked() == 0
     rendered.clear()
     assert arns.copy_arns(product, own) == reference
     assert rendered[:1] == list(arns.TEST_SUFFIXES[:1])  # checked again, not trusted
