@@ -2,8 +2,9 @@
 
 A test copy (``test-deploy``) names everything ``<prefix>-t<6 hex>-<suffix>``, shortened with a 6-hex hash
 where a service limit needs it (``mlprov.config.names.fit``). Its patterns are found from the copy's ARNs
-for several suffixes (:data:`TEST_SUFFIXES`): positions that differ become ``?`` (exactly one character). Two
-copies are rendered, the others are the first one's names translated (:func:`copy_arns`, checked on the second).
+for several suffixes (:data:`TEST_SUFFIXES`): positions that differ become ``?`` (exactly one character). The
+copies are the product's own rendering with its names translated, checked on one rendered copy per structural
+shape (:func:`copy_arns`, :mod:`mlprov.access.copyshape`).
 So ``<prefix>-build`` gets ``<prefix>-t??????-build``, never ``<prefix>*``, which would also match the sibling
 product ``<prefix>-blue`` (workload token) and any name an attacker picks.
 
@@ -16,8 +17,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
+from mlprov.access import copyshape
 from mlprov.config.model import Product
 from mlprov.config.names import Names
 from mlprov.config.regions import partition as partition_of
@@ -81,7 +84,8 @@ def resource_arns(template: Mapping[str, Any]) -> dict[str, list[str]]:
 def _merge(*names: str) -> str:
     if len({len(n) for n in names}) != 1:
         raise ValueError(f"test-copy names differ in length: {names!r}")
-    return "".join(chars[0] if len(set(chars)) == 1 else "?" for chars in zip(*names, strict=True))
+    n = len(names)
+    return "".join(chars[0] if chars.count(chars[0]) == n else "?" for chars in zip(*names, strict=True))
 
 
 @dataclass(frozen=True)
@@ -124,9 +128,11 @@ def copy_arns(product: Product, own: Mapping[str, Any] | None = None) -> list[di
     The copies differ from each other only in their physical names (:class:`mlprov.config.names.Names`; every
     suffix has the same length, so the same names are shortened), and from the product (``own``, its rendering)
     in their names and in the resources a copy does not create (private-DNS endpoints: ``Product.endpoints_mode``).
-    So the first copy is rendered, and each copy is predicted by translating every name of a rendering already at
+    So each copy is predicted by translating every name of a rendering already at
     hand into the copy's (:func:`translated`):
 
+    0. from the product's own rendering, without rendering a copy, when a product of the same structural shape
+       (:mod:`mlprov.access.copyshape`) was checked by step 1 in this process;
     1. from the product's own rendering, kept to the first copy's resources, when that predicts the first copy
        exactly (one rendering in all);
     2. else from the first copy, when that predicts the second copy (rendered too) exactly;
@@ -134,10 +140,18 @@ def copy_arns(product: Product, own: Mapping[str, Any] | None = None) -> list[di
        translation that differ in a copy) every copy is rendered.
     """
     copies = [product.for_test(s) for s in TEST_SUFFIXES]
+    shape = copyshape.shape_key(product, own) if own is not None else None
+    if own is not None and shape is not None and (dropped := copyshape.trusted(shape)) is not None:
+        # 0. a product of this shape was checked against its rendered copy: translate without rendering
+        trusted = _predicted(product.names, own, copies, set(resource_arns(own)) - dropped)
+        if trusted is not None:
+            return trusted
     first = _render(copies[0])
     first_arns = resource_arns(first)
     from_own = _predicted(product.names, own, copies, set(first_arns)) if own is not None else None
     if from_own is not None and from_own[0] == first_arns:
+        if own is not None and shape is not None:
+            copyshape.record(shape, frozenset(resource_arns(own)) - frozenset(first_arns))
         return from_own
     second = _render(copies[1])
     from_first = _predicted(copies[0].names, first, copies[1:], set(first_arns))
@@ -149,13 +163,30 @@ def copy_arns(product: Product, own: Mapping[str, Any] | None = None) -> list[di
 def _predicted(names: Names, source: Mapping[str, Any], copies: list[Product],
                keep: set[str]) -> list[dict[str, list[str]]] | None:
     """resource_arns of each copy, as ``source`` (a rendering with ``names``) translated, kept to the logical ids
-    in ``keep``; None when a translation is ambiguous or ``source`` lacks one of them."""
+    in ``keep``; None when a translation is ambiguous or ``source`` lacks one of them.
+
+    Every copy's table translates the same strings (``names``' values), so the projection :func:`translated`
+    makes and the places holding one of those strings are found once; each copy replaces only those places
+    (the same result as ``translated(source, table)``, without rebuilding the projection per copy)."""
+    base = translated(source, {})
+    names_of = set(name_values(names).values())
+    meta = base["Metadata"]["MlProvisioner"]
+    meta_spots = [k for k, v in meta.items() if isinstance(v, str) and v in names_of]
+    spots = {lid: keys for lid, r in base["Resources"].items()
+             if (keys := [k for k, v in r["Properties"].items() if isinstance(v, str) and v in names_of])}
     out: list[dict[str, list[str]]] = []
     for copy in copies:
         table = translation(names, copy.names)
         if table is None:
             return None
-        arns = resource_arns(translated(source, table))
+        resources = dict(base["Resources"])
+        for lid, keys in spots.items():
+            props = dict(resources[lid]["Properties"])
+            for k in keys:
+                props[k] = table[props[k]]
+            resources[lid] = {"Type": resources[lid]["Type"], "Properties": props}
+        view = {"Metadata": {"MlProvisioner": {**meta, **{k: table[meta[k]] for k in meta_spots}}}, "Resources": resources}
+        arns = resource_arns(view)
         if not keep <= set(arns):
             return None
         out.append({k: v for k, v in arns.items() if k in keep})
@@ -164,11 +195,17 @@ def _predicted(names: Names, source: Mapping[str, Any], copies: list[Product],
 
 def name_values(names: Names) -> dict[str, str]:
     """Every physical name of a ``Names`` (each property, and the SSM parameter of every output), by field."""
+    return dict(_name_values(names))
+
+
+@lru_cache(maxsize=64)
+def _name_values(names: Names) -> tuple[tuple[str, str], ...]:
+    """Memoized on the (frozen) ``Names``: a product and its copies are asked for again by every copy's table."""
     from mlprov.render.context import OUTPUT_SOURCES  # noqa: PLC0415 - the renderer's, loaded with it
 
     out = {attr: str(getattr(names, attr)) for attr, member in vars(Names).items() if isinstance(member, property)}
     out |= {f"ssm:{output}": names.ssm(output) for output in OUTPUT_SOURCES}
-    return out
+    return tuple(out.items())
 
 
 def translation(first: Names, other: Names) -> dict[str, str] | None:

@@ -20,7 +20,45 @@ LEGACY = "deployer-policy*.json"  # the single-principal files of earlier versio
 
 
 def render_json(document: Mapping[str, Any]) -> str:
-    return json.dumps(document, indent=2, sort_keys=False) + "\n"
+    """``json.dumps(document, indent=2)`` and a newline, the same characters; written by :func:`_indented` (the
+    standard library's indenting encoder is its pure-Python one), or by ``json.dumps`` for any value outside
+    JSON's own types."""
+    try:
+        return _indented(document, "") + "\n"
+    except _NotPlain:
+        return json.dumps(document, indent=2, sort_keys=False) + "\n"
+
+
+class _NotPlain(Exception):
+    """A value ``_indented`` leaves to ``json.dumps`` (a key that is not a str, a float, a subclass of int...)."""
+
+
+_STRING = json.encoder.encode_basestring_ascii  # what json.dumps uses for a str (ensure_ascii, its default)
+_CONSTANTS = {True: "true", False: "false", None: "null"}
+
+
+def _indented(value: Any, indent: str) -> str:
+    kind = type(value)
+    if kind is str:
+        return _STRING(value)
+    if kind is dict:
+        if not value:
+            return "{}"
+        inner = indent + "  "
+        if any(type(k) is not str for k in value):
+            raise _NotPlain
+        items = [f"{inner}{_STRING(k)}: {_indented(v, inner)}" for k, v in value.items()]
+        return "{\n" + ",\n".join(items) + "\n" + indent + "}"
+    if kind is list or kind is tuple:
+        if not value:
+            return "[]"
+        inner = indent + "  "
+        return "[\n" + ",\n".join(inner + _indented(v, inner) for v in value) + "\n" + indent + "]"
+    if kind is bool or value is None:
+        return _CONSTANTS[value]
+    if kind is int:
+        return int.__repr__(value)
+    raise _NotPlain
 
 
 def access_files(product: Product, template: Mapping[str, Any], folder: Path) -> list[tuple[Path, str]]:

@@ -26,6 +26,8 @@ from mlprov.deploypath import PRODUCT_TAG
 # IAM resource types whose id AWS picks, by the CloudFormation type that creates them.
 TAGGED_TYPES = {"AWS::KMS::Key": ("kms", "key"), "AWS::EC2::SecurityGroup": ("ec2", "security-group"),
                 "AWS::EC2::VPCEndpoint": ("ec2", "vpc-endpoint")}
+# The same, by (service, resource type name) of IAM's tables: what scope() looks up per resource type of an action.
+TAGGED_BY_IAM_TYPE = {key: [t for t, k in TAGGED_TYPES.items() if k == key] for key in TAGGED_TYPES.values()}
 # Writing these on the enterprise boundary would rewrite every role's ceiling: never granted (see docs/access.md).
 BOUNDARY_FROZEN = frozenset({"iam:CreatePolicyVersion", "iam:DeletePolicyVersion", "iam:SetDefaultPolicyVersion"})
 # The call that creates each tagged type: it must carry the product tag (aws:RequestTag).
@@ -192,11 +194,13 @@ def scope(ctx: Ctx, grants: Grants, action: str, logical: str, *, strict: bool =
     frozen = set(ctx.boundary_arns) if action in BOUNDARY_FROZEN else set()
     read_only = iamref.is_read_only(action)
     for rname, fmt, _required in rtypes:
-        named = [a for a in ctx.matching(fmt, read_only) if a not in frozen]
+        named = ctx.matching(fmt, read_only)
+        if frozen:
+            named = tuple(a for a in named if a not in frozen)
         if named:
             grants.add([action], named)
             matched = True
-        tagged = [t for t, key in TAGGED_TYPES.items() if key == (service, rname) and t in ctx.types]
+        tagged = [t for t in TAGGED_BY_IAM_TYPE.get((service, rname), ()) if t in ctx.types]
         if tagged:
             # The created resource carries the tag in the request; every other one already has it.
             key = "aws:RequestTag" if CREATOR[tagged[0]] == action else "aws:ResourceTag"

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from mlprov.access import arns
+from mlprov.access import arns, copyshape
 from mlprov.config.loader import load_product
 from mlprov.config.model import Product
 from mlprov.render.engine import render
@@ -23,6 +23,12 @@ STARTER = REPO / "products" / "startupco-dev-s001-us-east-1-fraud-detection-ml-c
 PRO = REPO / "products" / "techcorp-prod-a001-us-west-2-customer-churn-ml-codecommit.yaml"
 ENT = REPO / "products" / "globalbank-prod-b002-eu-west-1-demand-forecasting-ml-codecommit-standalone-direct.yaml"
 ENT_SSM = REPO / "products" / "globalbank-prod-b005-eu-west-1-demand-forecasting-ml-codecommit-standalone-ssm.yaml"
+
+
+@pytest.fixture(autouse=True)
+def _no_checked_shapes() -> None:
+    """Each test counts renderings from a process that has checked no copy shape (tests/render/test_copyshape.py)."""
+    copyshape.clear()
 
 
 def _files(product: Product) -> list[tuple[str, str]]:
