@@ -56,7 +56,7 @@ MYPY := mkdir -p .cache/mypy-src && ln -sfn ../../generator .cache/mypy-src/mlpr
 test:  ## the whole test suite
 	$(BIN)/ruff check generator tests bench
 	$(MYPY)
-	$(BIN)/pytest -n 2 -q
+	$(BIN)/pytest -n 2 -q --durations=15
 
 test-fast:  ## tests without the slow end-to-end ones
 	$(BIN)/pytest -n 2 -q -m "not slow"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -38,3 +39,26 @@ def _gate_clean_unless_told(request: pytest.FixtureRequest, monkeypatch: pytest.
     from mlprov.gates.model import GateResult
 
     monkeypatch.setattr(_gate_check, "gate_runner", lambda: lambda product: GateResult(products=[product.name]))
+
+
+@pytest.fixture
+def lenient() -> Iterator[None]:
+    """The local endpoint without its strict rules for one test (what moto alone accepts)."""
+    from mlprov.local_aws import strict
+
+    strict.set_strict(False)
+    try:
+        yield
+    finally:
+        strict.set_strict(True)
+
+
+@pytest.fixture
+def zones_table() -> Iterator[None]:
+    """Restore the strict endpoint's table of Availability Zones each endpoint service serves after the test."""
+    from mlprov.local_aws.strict import endpoint_zones
+
+    try:
+        yield
+    finally:
+        endpoint_zones.reset()

@@ -5,7 +5,6 @@ fails the stack with the same cause, AWS's error in the failed resource's event;
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -41,14 +40,6 @@ def _one_endpoint_failed(failed: list[str], reason: str) -> None:
     lid = line.split(" ", 1)[0]
     assert lid in ENDPOINTS
     assert line == f"{lid} (AWS::EC2::VPCEndpoint): CREATE_FAILED: {reason}"
-
-
-@pytest.fixture
-def zones_table() -> Iterator[None]:
-    try:
-        yield
-    finally:
-        endpoint_zones.reset()
 
 
 @pytest.mark.slow

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -41,15 +41,6 @@ def _events(cfn: Any, stack: str) -> list[tuple[str, str, str | None]]:
 
 def _buckets(aws: Aws) -> set[str]:
     return {b["Name"] for b in aws("s3").list_buckets()["Buckets"]}
-
-
-@pytest.fixture
-def lenient() -> Iterator[None]:
-    strict.set_strict(False)
-    try:
-        yield
-    finally:
-        strict.set_strict(True)
 
 
 def test_every_rule_is_listed_with_its_aws_source(endpoint: str) -> None:

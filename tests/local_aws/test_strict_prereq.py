@@ -11,7 +11,6 @@ from typing import Any
 import boto3
 import pytest
 from botocore.exceptions import ClientError
-from mlprov.local_aws import strict
 from mlprov.local_aws.strict import codecommit, endpoint_zones
 
 from tests.local_aws.conftest import REGION, failure, role, via_change_set
@@ -44,23 +43,6 @@ def _refused(call: Callable[[], Any]) -> tuple[str, str]:
     with pytest.raises(ClientError) as err:
         call()
     return str(err.value.response["Error"]["Code"]), str(err.value.response["Error"]["Message"])
-
-
-@pytest.fixture
-def lenient() -> Iterator[None]:
-    strict.set_strict(False)
-    try:
-        yield
-    finally:
-        strict.set_strict(True)
-
-
-@pytest.fixture
-def zones_table() -> Iterator[None]:
-    try:
-        yield
-    finally:
-        endpoint_zones.reset()
 
 
 # --- endpoint-vpc-dns -----------------------------------------------------------------------------------------------

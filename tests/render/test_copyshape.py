@@ -12,6 +12,9 @@ from mlprov.config.loader import load_product
 from mlprov.config.model import Product
 from mlprov.render.engine import render
 
+from tests.render.copy_support import counting_renders as _counting
+from tests.render.copy_support import eight_renderings as _eight
+
 REPO = Path(__file__).resolve().parents[2]
 PRODUCTS = sorted((REPO / "products").glob("*.yaml"))
 ENT = REPO / "products" / "globalbank-prod-b002-eu-west-1-demand-forecasting-ml-codecommit-standalone-direct.yaml"
@@ -29,22 +32,6 @@ def sibling(product: Product, app_id: str | None = None, **config: Any) -> Produ
     new = app_id or f"{old[0]}9{old[2:]}"
     path = product.path.with_name(product.path.name.replace(f"-{old}-", f"-{new}-"))
     return Product(path=path, config={**product.config, "app_id": new, **config})
-
-
-def _eight(product: Product) -> list[dict[str, list[str]]]:
-    return [arns.resource_arns(render(product.for_test(s))[1]) for s in arns.TEST_SUFFIXES]
-
-
-def _counting(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    rendered: list[str] = []
-    real = arns._render
-
-    def spy(product: Product) -> dict[str, Any]:
-        rendered.append(str(product.test_suffix))
-        return real(product)
-
-    monkeypatch.setattr(arns, "_render", spy)
-    return rendered
 
 
 @pytest.mark.parametrize("path", PRODUCTS, ids=lambda p: p.stem)

@@ -17,6 +17,9 @@ from mlprov.render.engine import render
 from mlprov.render.parallel import chunk_size
 from mlprov.render.renderings import expected
 
+from tests.render.copy_support import counting_renders as _counting
+from tests.render.copy_support import eight_renderings as _eight
+
 REPO = Path(__file__).resolve().parents[2]
 PRODUCTS = sorted((REPO / "products").glob("*.yaml"))
 STARTER = REPO / "products" / "startupco-dev-s001-us-east-1-fraud-detection-ml-codecommit.yaml"
@@ -77,22 +80,6 @@ def test_a_test_copy_is_not_served_its_products_memo() -> None:
     copied = arns.product_arns(copy, render(copy)[1])
     assert copied.own != base.own and copied.own["stack"] == [
         f"arn:aws:cloudformation:us-west-2:{product.account_id}:stack/{copy.names.stack}/*"]
-
-
-def _eight(product: Product) -> list[dict[str, list[str]]]:
-    return [arns.resource_arns(render(product.for_test(s))[1]) for s in arns.TEST_SUFFIXES]
-
-
-def _counting(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    rendered: list[str] = []
-    real = arns._render
-
-    def spy(product: Product) -> dict[str, Any]:
-        rendered.append(str(product.test_suffix))
-        return real(product)
-
-    monkeypatch.setattr(arns, "_render", spy)
-    return rendered
 
 
 @pytest.mark.parametrize("path", PRODUCTS, ids=lambda p: p.stem)
