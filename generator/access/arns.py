@@ -31,6 +31,22 @@ AWS_NAMED = frozenset({"AWS::KMS::Key", "AWS::EC2::SecurityGroup", "AWS::EC2::VP
 TEST_SUFFIXES = ("t000000", "tffffff", "t123456", "tabcdef", "t0f1e2d", "t9a8b7c", "t5a5a5a", "tc3c3c3")
 
 
+# Regional types whose name the template fixes: (service, name property, resource parts after
+# ``arn:<partition>:<service>:<region>:<account>:``).
+_REGIONAL: dict[str, tuple[str, str, tuple[str, ...]]] = {
+    "AWS::SageMaker::ModelPackageGroup": ("sagemaker", "ModelPackageGroupName", ("model-package-group/{}",)),
+    "AWS::CodeCommit::Repository": ("codecommit", "RepositoryName", ("{}",)),
+    "AWS::CodeBuild::Project": ("codebuild", "Name", ("project/{}",)),
+    "AWS::CodePipeline::Pipeline": ("codepipeline", "Name", ("{}", "{}/*")),  # and its stages
+    "AWS::SSM::Parameter": ("ssm", "Name", ("parameter{}",)),
+    "AWS::Events::Rule": ("events", "Name", ("rule/{}",)),
+    "AWS::CloudWatch::Alarm": ("cloudwatch", "AlarmName", ("alarm:{}",)),
+    "AWS::KMS::Alias": ("kms", "AliasName", ("{}",)),
+    "AWS::Logs::LogGroup": ("logs", "LogGroupName", ("log-group:{}", "log-group:{}:*")),
+    "AWS::SNS::Topic": ("sns", "TopicName", ("{}",)),
+}
+
+
 def _name(value: Any) -> str | None:
     return value if isinstance(value, str) else None
 
@@ -54,28 +70,11 @@ def resource_arns(template: Mapping[str, Any]) -> dict[str, list[str]]:
             arns = [f"arn:{part}:iam::{acct}:policy{p.get('Path', '/')}{p['ManagedPolicyName']}"]
         elif t == "AWS::S3::Bucket" and (name := _name(p.get("BucketName"))):
             arns = [f"arn:{part}:s3:::{name}", f"arn:{part}:s3:::{name}/*"]
-        elif t == "AWS::SageMaker::ModelPackageGroup":
-            arns = [f"{reg('sagemaker')}:model-package-group/{p['ModelPackageGroupName']}"]
-        elif t == "AWS::CodeCommit::Repository":
-            arns = [f"{reg('codecommit')}:{p['RepositoryName']}"]
-        elif t == "AWS::CodeBuild::Project":
-            arns = [f"{reg('codebuild')}:project/{p['Name']}"]
-        elif t == "AWS::CodePipeline::Pipeline":
-            arns = [f"{reg('codepipeline')}:{p['Name']}", f"{reg('codepipeline')}:{p['Name']}/*"]  # and its stages
-        elif t == "AWS::SSM::Parameter":
-            arns = [f"{reg('ssm')}:parameter{p['Name']}"]
-        elif t == "AWS::Events::Rule":
-            arns = [f"{reg('events')}:rule/{p['Name']}"]
         elif t == "AWS::CloudWatch::Dashboard":
             arns = [f"arn:{part}:cloudwatch::{acct}:dashboard/{p['DashboardName']}"]
-        elif t == "AWS::CloudWatch::Alarm":
-            arns = [f"{reg('cloudwatch')}:alarm:{p['AlarmName']}"]
-        elif t == "AWS::KMS::Alias":
-            arns = [f"{reg('kms')}:{p['AliasName']}"]
-        elif t == "AWS::Logs::LogGroup":
-            arns = [f"{reg('logs')}:log-group:{p['LogGroupName']}", f"{reg('logs')}:log-group:{p['LogGroupName']}:*"]
-        elif t == "AWS::SNS::Topic":
-            arns = [f"{reg('sns')}:{p['TopicName']}"]
+        elif t in _REGIONAL:
+            service, prop, forms = _REGIONAL[t]
+            arns = [f"{reg(service)}:{form.format(p[prop])}" for form in forms]
         if arns:
             out[logical] = arns
     return out
