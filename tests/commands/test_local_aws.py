@@ -7,6 +7,8 @@ import re
 import signal
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -17,10 +19,12 @@ REPO = Path(__file__).resolve().parents[2]
 STARTER = "startupco-dev-s002-us-east-1-fraud-detection-ml-s3"
 
 
-@pytest.mark.slow
-def test_serves_until_ctrl_c() -> None:
+@contextmanager
+def serving(*args: str) -> Iterator[tuple[subprocess.Popen[str], list[str]]]:
+    """``mlprov local-aws --port 0 ARGS`` in a subprocess (no AWS_* variables), with the lines it prints up to its
+    "Ctrl-C stops it." line; killed afterwards if the test left it running."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-    proc = subprocess.Popen([sys.executable, "-m", "mlprov", "local-aws", "--port", "0", "--seed", STARTER], cwd=REPO, env=env,
+    proc = subprocess.Popen([sys.executable, "-m", "mlprov", "local-aws", "--port", "0", *args], cwd=REPO, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         assert proc.stdout is not None
@@ -29,6 +33,15 @@ def test_serves_until_ctrl_c() -> None:
             lines.append(line.rstrip("\n"))
             if line.startswith("Ctrl-C stops it."):
                 break
+        yield proc, lines
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+
+
+@pytest.mark.slow
+def test_serves_until_ctrl_c() -> None:
+    with serving("--seed", STARTER) as (proc, lines):
         endpoint = re.fullmatch(r"local AWS on (http://127\.0\.0\.1:\d+) \(moto server, in memory: everything is lost when it stops\)",
                                 lines[0])
         assert endpoint, lines
@@ -52,9 +65,6 @@ def test_serves_until_ctrl_c() -> None:
         assert "EventBridgeConfiguration" in s3.get_bucket_notification_configuration(Bucket=source)
         proc.send_signal(signal.SIGINT)
         rest, err = proc.communicate(timeout=30)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
     assert proc.returncode == 0, err
     assert rest.splitlines()[-1] == "local AWS stopped"
 
@@ -69,16 +79,7 @@ DIRECT = "globalbank-prod-b002-eu-west-1-demand-forecasting-ml-codecommit-standa
 
 @pytest.mark.slow
 def test_strict_serves_the_rules_and_seeds_a_direct_configs_own_network() -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-    proc = subprocess.Popen([sys.executable, "-m", "mlprov", "local-aws", "--port", "0", "--strict", "--seed", DIRECT], cwd=REPO,
-                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
-        assert proc.stdout is not None
-        lines = []
-        for line in proc.stdout:
-            lines.append(line.rstrip("\n"))
-            if line.startswith("Ctrl-C stops it."):
-                break
+    with serving("--strict", "--seed", DIRECT) as (proc, lines):
         url = lines[0].split()[3]
         assert lines[2] == ("strict: refusing what AWS refuses (access-log-target, artifact-store, codecommit-closed, "
                             "endpoint-service-zones, endpoint-subnet-zones, endpoint-vpc-dns, existing-name, expected-owner, "
@@ -94,7 +95,4 @@ def test_strict_serves_the_rules_and_seeds_a_direct_configs_own_network() -> Non
             cfn.validate_template(TemplateBody='{"Resources": {}, "Description": "' + "x" * 51_200 + '"}')
         proc.send_signal(signal.SIGINT)
         _rest, err = proc.communicate(timeout=30)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
     assert proc.returncode == 0, err
