@@ -32,6 +32,8 @@ _VERBATIM = re.compile(r'[ !#-\[\]-~]*')
 
 def q(value: Any) -> Quoted:
     """A YAML double-quoted scalar holding ``value`` (a str) exactly."""
+    if type(value) is str:  # the common case, keyed as is
+        return _quoted(value)
     if isinstance(value, Undefined):
         value._fail_with_undefined_error()
     if not isinstance(value, str):
@@ -76,22 +78,39 @@ def json_q(value: Any) -> Quoted:
 
 def flow(value: Any) -> Quoted:
     """A YAML flow collection (a policy document, a trust policy) whose every string goes through :func:`q`."""
+    return Quoted(_flow(value))
+
+
+def _flow(value: Any) -> str:
+    """The text of :func:`flow`, built as plain strings (one Quoted for the whole collection, not one per element:
+    the same characters). A str, list or dict (by exact type: a subclass takes the general order) goes straight to
+    its branch, as it would through the checks (a str is no dict, list, tuple, bool or int)."""
+    kind = type(value)
+    if kind is str:
+        return _quoted(value)
+    if kind is list:
+        return "[" + ", ".join([_flow(v) for v in value]) + "]"
+    if kind is dict:
+        return "{" + ", ".join([f"{q(str(k))}: {_flow(v)}" for k, v in value.items()]) + "}"
     if isinstance(value, dict):
-        return Quoted("{" + ", ".join(f"{q(str(k))}: {flow(v)}" for k, v in value.items()) + "}")
+        return "{" + ", ".join(f"{q(str(k))}: {_flow(v)}" for k, v in value.items()) + "}"
     if isinstance(value, list | tuple):
-        return Quoted("[" + ", ".join(flow(v) for v in value) + "]")
+        return "[" + ", ".join([_flow(v) for v in value]) + "]"
     if isinstance(value, bool):
-        return Quoted("true" if value else "false")
+        return "true" if value else "false"
     if isinstance(value, int):
-        return num(value)
-    return q(value)
+        return str(num(value))
+    return str(q(value))
+
+
+_PADS = tuple(Quoted(" " * width) for width in range(41))
 
 
 def pad(width: Any) -> Quoted:
-    """``width`` spaces, for indentation inside macros."""
+    """``width`` spaces, for indentation inside macros (one shared, immutable Quoted per width)."""
     if isinstance(width, bool) or not isinstance(width, int) or not 0 <= width <= 40:
         raise TypeError(f"pad expects an indentation width 0-40, got {width!r}")
-    return Quoted(" " * width)
+    return _PADS[width]
 
 
 def finalize(value: Any) -> Any:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import OrderedDict
 from typing import Any
 
 import pytest
@@ -12,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from markupsafe import Markup
 from mlprov.render import fastparse
-from mlprov.render.quoting import Quoted, flow, q
+from mlprov.render.quoting import Quoted, flow, num, pad, q
 
 
 def _reference(value: str) -> str:
@@ -94,3 +95,53 @@ def test_string_fast_path_equals_json(token: str) -> None:
             fastparse._string(token)
     else:
         assert fastparse._string(token) == expected
+
+
+def _reference_flow(value: Any) -> str:
+    """flow() before it built plain strings inside (kept here as the specification)."""
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{q(str(k))}: {_reference_flow(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_reference_flow(v) for v in value) + "]"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(num(value))
+    return str(q(value))
+
+
+class _Str(str):
+    __slots__ = ()
+
+
+class _List(list[Any]):
+    pass
+
+
+flow_values = st.recursive(
+    st.text(max_size=8) | st.booleans() | st.integers() | st.builds(_Str, st.text(max_size=4))
+    | st.builds(Markup, st.text(max_size=4)),
+    lambda inner: st.lists(inner, max_size=4) | st.lists(inner, max_size=3).map(tuple)
+    | st.lists(inner, max_size=3).map(_List) | st.dictionaries(st.text(max_size=6), inner, max_size=4)
+    | st.dictionaries(st.text(max_size=3), inner, max_size=3).map(OrderedDict),
+    max_leaves=14)
+
+
+@given(flow_values)
+def test_flow_equals_the_general_form(value: Any) -> None:
+    out = flow(value)
+    assert isinstance(out, Quoted) and str(out) == _reference_flow(value)
+
+
+def test_flow_refuses_what_q_refuses() -> None:
+    for value in (None, 1.5, {"k": None}, [object]):
+        with pytest.raises(TypeError, match="q expects a string"):
+            flow(value)
+
+
+def test_pad_is_one_shared_quoted_per_width() -> None:
+    for width in range(41):
+        assert pad(width) == " " * width and isinstance(pad(width), Quoted) and pad(width) is pad(width)
+    for bad in (41, -1, True, "4", 4.0, None):
+        with pytest.raises(TypeError, match=f"pad expects an indentation width 0-40, got {bad!r}"):
+            pad(bad)
