@@ -7,6 +7,7 @@ exactly the variant's resources (:mod:`mlprov.render.inventory`); anything else 
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from typing import Any
 
@@ -15,6 +16,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from mlprov.config.model import Product
 from mlprov.errors import MlprovError
 from mlprov.render import context, fastparse, inventory
+from mlprov.render.fastjinja import RenderEnvironment
 from mlprov.render.quoting import finalize, flow, json_q, num, pad, q
 
 TEMPLATE = "stack.yaml.j2"
@@ -27,7 +29,7 @@ class RenderError(MlprovError):
 
 @cache
 def environment() -> Environment:
-    env = Environment(
+    env = RenderEnvironment(  # Jinja's Environment, two steps faster with the same results (render.fastjinja)
         loader=PackageLoader("mlprov.render", "templates"),
         undefined=StrictUndefined,
         finalize=finalize,
@@ -45,7 +47,25 @@ def environment() -> Environment:
 def render_text(product: Product) -> str:
     """The template text of a product (not yet checked). Blank lines left by Jinja blocks are dropped:
     every value is a one-line quoted scalar, so no blank line carries meaning."""
-    text = environment().get_template(TEMPLATE).render(**context.build(product))
+    return drop_blank_lines(environment().get_template(TEMPLATE).render(**context.build(product)))
+
+
+# Characters other than " " and "\n" that str.strip() strips or str.splitlines() splits at, in ASCII.
+_OTHER_SPACE = "\t\r\x0b\x0c\x1c\x1d\x1e\x1f"
+_BLANK_RUN = re.compile(r"\n(?: *\n)+")
+
+
+def drop_blank_lines(text: str) -> str:
+    """The lines of ``text`` that are not blank, each ending in a newline:
+    ``"\\n".join(line for line in text.splitlines() if line.strip()) + "\\n"``.
+
+    When the text is ASCII without tabs, carriage returns and the other separators (the rendered text: every value
+    is quoted in printable ASCII), ends in a newline and starts with a non-blank line, every blank line is spaces
+    after a newline, ended by a newline, and collapsing each run of them into the newline before gives the same
+    text in one regex pass; anything else takes the line-by-line form."""
+    if (text.isascii() and text.endswith("\n") and text[: text.find("\n")].strip(" ")
+            and not any(ch in text for ch in _OTHER_SPACE)):
+        return _BLANK_RUN.sub("\n", text)
     return "\n".join(line for line in text.splitlines() if line.strip()) + "\n"
 
 
