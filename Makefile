@@ -36,11 +36,13 @@ setup-browser:  ## Debian's Chromium for the report tests (apt; sudo when not ro
 setup-node:  ## cfn-guard 3.1.1 and the Control Tower rules, pinned in package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 
-render:  ## re-render every product's committed template and deployer policy, and the bootstrap stacks (the golden files)
+render:  ## re-render every product's committed template and deployer policy, and the bootstrap stacks (the golden files); the tool-calls snapshot
+	$(BIN)/python -m mlprov.access.toolsnapshot
 	$(MLPROV) render $(PRODUCTS)
 	$(MLPROV) bootstrap $(PRODUCTS)
 
-render-check:  ## fail when a committed rendering (products/ or bootstrap/) is stale
+render-check:  ## fail when a committed rendering (products/ or bootstrap/) or the tool-calls snapshot is stale
+	$(BIN)/python -m mlprov.access.toolsnapshot --check
 	$(MLPROV) render --check $(PRODUCTS)
 	$(MLPROV) bootstrap --check $(PRODUCTS)
 

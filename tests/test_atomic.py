@@ -93,3 +93,32 @@ def test_a_full_reports_disk_during_an_action_exits_2(repo_copy: Path, monkeypat
     err = capsys.readouterr().err
     assert err.splitlines()[0].endswith(f"/{STARTER}/review.html: cannot write: no space left on the device")
     assert "Traceback" not in err
+
+
+def test_a_staged_file_is_invisible_until_committed_and_discard_removes_what_it_made(tmp_path: Path) -> None:
+    target = tmp_path / "new" / "deeper" / "b.txt"
+    staged = atomic.stage_bytes(target, b"data")
+    assert not target.exists() and Path(staged.tmp).read_bytes() == b"data"
+    assert staged.made == (tmp_path / "new", tmp_path / "new" / "deeper")
+    atomic.discard(staged)
+    assert list(tmp_path.iterdir()) == []
+    assert atomic.commit(atomic.stage_bytes(target, b"two")) == target
+    assert target.read_bytes() == b"two" and [p.name for p in target.parent.iterdir()] == ["b.txt"]
+    other = atomic.stage_bytes(tmp_path / "new" / "c.txt", b"x")
+    assert other.made == ()
+    atomic.discard(other)
+    assert [p.name for p in target.parent.iterdir()] == ["b.txt"]
+
+
+def test_a_commit_that_cannot_rename_is_named_and_leaves_no_temp_file(tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    staged = atomic.stage_bytes(tmp_path / "t.yaml", b"x")
+
+    def read_only(*_a: object) -> None:
+        raise OSError(errno.EROFS, "Read-only file system")
+
+    monkeypatch.setattr(atomic.os, "replace", read_only)
+    with pytest.raises(UserError) as err:
+        atomic.commit(staged)
+    assert err.value.message == f"{tmp_path / 't.yaml'}: cannot write: read-only file system"
+    assert list(tmp_path.iterdir()) == []

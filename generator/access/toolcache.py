@@ -63,12 +63,12 @@ def load(scan_key: str) -> list[list[Any]] | None:
     if len(secret) < 32 or not hmac.compare_digest(mac, _mac(secret, path.name, body)):
         return None  # not written by this cache (edited, or copied from elsewhere): never trusted
     rows = json.loads(body)
-    if not isinstance(rows, list) or not all(_valid(r) for r in rows):
+    if not isinstance(rows, list) or not all(valid(r) for r in rows):
         return None
     return rows
 
 
-def _valid(row: Any) -> bool:
+def valid(row: Any) -> bool:
     return (isinstance(row, list) and len(row) == 5 and isinstance(row[0], str) and isinstance(row[1], int)
             and isinstance(row[2], str) and isinstance(row[3], str) and (row[4] is None or isinstance(row[4], str)))
 

@@ -141,22 +141,35 @@ def scan_source(source: str, module: str) -> list[Call]:
     return sorted(calls, key=lambda c: c.line)
 
 
-@cache
-def scan(package: Path = PACKAGE) -> tuple[Call, ...]:
-    """Every AWS call of the tool's code, in file and line order: once per process, and from the disk cache
-    (:mod:`mlprov.access.toolcache`) while the scanned code and the data versions are unchanged."""
-    from mlprov.access import toolcache  # noqa: PLC0415
+def scanned_files(package: Path) -> list[tuple[str, bytes]]:
+    """(path relative to ``package``, bytes) of every scanned module, in path order."""
+    return [(path.relative_to(package).as_posix(), path.read_bytes()) for path in sorted(package.rglob("*.py"))
+            if path.relative_to(package).parts[0] not in SKIP]
 
-    files = [(path.relative_to(package).as_posix(), path.read_bytes()) for path in sorted(package.rglob("*.py"))
-             if path.relative_to(package).parts[0] not in SKIP]
-    scan_key = toolcache.key(files)
-    rows = toolcache.load(scan_key)
-    if rows is not None:
-        return tuple(Call(*row) for row in rows)
+
+def scan_files(files: list[tuple[str, bytes]]) -> tuple[Call, ...]:
+    """The scan itself (no snapshot, no cache)."""
     out: list[Call] = []
     for rel, data in files:
         out += scan_source(data.decode("utf-8"), str(Path(rel)))
-    calls = tuple(sorted(out, key=lambda c: (c.module, c.line)))
+    return tuple(sorted(out, key=lambda c: (c.module, c.line)))
+
+
+@cache
+def scan(package: Path = PACKAGE) -> tuple[Call, ...]:
+    """Every AWS call of the tool's code, in file and line order: once per process, from the snapshot shipped in the
+    package (:mod:`mlprov.access.toolsnapshot`) or the disk cache (:mod:`mlprov.access.toolcache`) while the scanned
+    code and the data versions are the ones their key hashes."""
+    from mlprov.access import toolcache, toolsnapshot  # noqa: PLC0415
+
+    files = scanned_files(package)
+    scan_key = toolcache.key(files)
+    rows = toolsnapshot.load(scan_key)
+    if rows is None:
+        rows = toolcache.load(scan_key)
+    if rows is not None:
+        return tuple(Call(*row) for row in rows)
+    calls = scan_files(files)
     toolcache.store(scan_key, [[c.module, c.line, c.service, c.operation, c.action] for c in calls])
     return calls
 

@@ -2,21 +2,24 @@
 they are current.
 
 Unchanged products are skipped through a content-hash cache (:mod:`mlprov.render.cache`: config bytes, generator
-code and data versions); the others render in ``--jobs`` worker processes (:mod:`mlprov.render.parallel`).
+code and data versions); the others render in ``--jobs`` worker processes (:mod:`mlprov.render.parallel`), which
+also compare, stage the changed files and compute the cache entries; this process renames the staged files in the
+configs' order once every config rendered (:mod:`mlprov.render.outcome`), prints, and saves the cache.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from mlprov.commands import Command
 from mlprov.commands._common import add_configs_argument, config_paths
 from mlprov.errors import ExitCode, UserError
 from mlprov.paths import find_repo
-from mlprov.render import renderings
-from mlprov.render.cache import RenderCache
-from mlprov.render.parallel import default_jobs, expected_many
+from mlprov.render.cache import RenderCache, generator_digest
+from mlprov.render.outcome import commit_all
+from mlprov.render.parallel import default_jobs, outcomes
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -36,18 +39,14 @@ def run(args: argparse.Namespace) -> int:
     paths = config_paths(args.configs)
     cache = RenderCache(find_repo().root, enabled=not args.no_cache)
     todo = [p for p in paths if not cache.hit(p)]
-    problems: list[str] = []
-    written = 0
-    for path, expected in zip(todo, expected_many(todo, args.jobs), strict=True):
-        cache.record(path, expected)
-        if args.check:
-            problems += [f"{p}: {why}; run 'mlprov render {path}' and commit the result" for p, why in renderings.stale(expected)]
-        else:
-            for p in renderings.write(expected):
-                print(f"wrote {p}")
-                written += 1
-    cache.save()
+    if cache.enabled and todo:
+        generator_digest()  # once, here: the forked workers inherit it
+    results = outcomes(todo, args.jobs, check=args.check, record=cache.enabled)
+    for outcome in results:
+        cache.put(outcome.config, outcome.entry)
     if args.check:
+        problems = [f"{p}: {why}; run 'mlprov render {o.config}' and commit the result" for o in results for p, why in o.stale]
+        cache.save()
         if problems:
             for line in problems:
                 print(line, file=sys.stderr)
@@ -55,7 +54,15 @@ def run(args: argparse.Namespace) -> int:
             return int(ExitCode.FINDINGS)
         print(f"{len(paths)} product(s): every committed rendering is current")
         return int(ExitCode.OK)
-    print(f"{len(paths)} product(s) rendered, {written} file(s) changed")
+    written: list[Path] = []
+
+    def report(path: Path) -> None:
+        print(f"wrote {path}")
+        written.append(path)
+
+    commit_all(results, report)
+    cache.save()
+    print(f"{len(paths)} product(s) rendered, {len(written)} file(s) changed")
     return int(ExitCode.OK)
 
 

@@ -1,20 +1,32 @@
 """Strict YAML loading for configs and waivers.yaml: duplicate keys are refused, errors carry line and column, and
 the document is bounded before it is built: its size, its aliases and the size it would have with every alias
 expanded (a "billion laughs" alias bomb is a few hundred bytes that expand to 10^9 nodes; PyYAML shares aliased
-nodes, but whatever walks the result, JSON Schema validation, rendering, JSON dumps, expands it)."""
+nodes, but whatever walks the result, JSON Schema validation, rendering, JSON dumps, expands it).
+
+An eligible document is composed by libyaml first (:mod:`mlprov.config.yamlfast`: the same values); any other, or
+any error there, goes through the pure-Python loader, whose acceptance and messages are the reference."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import yaml
+from mlprov.config import yamlfast
 
 
 class _StrictLoader(yaml.SafeLoader):
     """SafeLoader that refuses a key given twice in one mapping."""
 
 
-def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+_Loaders: list[type[Any]] = [_StrictLoader]
+if yamlfast.FAST is not None:
+    class _FastStrictLoader(yamlfast.FAST):  # type: ignore[misc,valid-type]
+        """CSafeLoader with the same constructors (the same SafeConstructor code with the same two overrides)."""
+
+    _Loaders.append(_FastStrictLoader)
+
+
+def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
     seen: set[Any] = set()
     for key_node, _ in node.value:
         key = loader.construct_object(key_node, deep=deep)
@@ -26,10 +38,11 @@ def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool
     return loader.construct_mapping(node, deep=deep)
 
 
-_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+for _loader in _Loaders:
+    _loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
-def _construct_timestamp(loader: _StrictLoader, node: yaml.ScalarNode) -> Any:
+def _construct_timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
     """A date that matches YAML's timestamp pattern but does not exist (2026-02-30) is a syntax error at its line,
     not a ValueError from deep inside PyYAML (which would be reported as a bug)."""
     try:
@@ -39,7 +52,8 @@ def _construct_timestamp(loader: _StrictLoader, node: yaml.ScalarNode) -> Any:
             None, None, f"impossible date {node.value!r} ({exc}); give a real date YYYY-MM-DD", node.start_mark) from None
 
 
-_StrictLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+for _loader in _Loaders:
+    _loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 
 
 class YamlSyntaxError(ValueError):
@@ -51,7 +65,7 @@ MAX_ALIASES = 100
 MAX_NODES = 100_000  # nodes after expanding every alias
 
 
-def _bounded(root: yaml.Node | None) -> None:
+def bounded(root: yaml.Node | None) -> None:
     """Raise YamlSyntaxError when the node graph has too many aliases, a recursive one, or expands too far."""
     expanded: dict[int, int] = {}
     aliases = 0
@@ -86,17 +100,43 @@ def _bounded(root: yaml.Node | None) -> None:
         size(root)
 
 
-def load(text: str) -> Any:
+class _Unsuitable(Exception):
+    """The fast path declines a document (the pure-Python loader decides)."""
+
+
+def _fast(text: str) -> Any:
+    loader = _Loaders[1](text)
+    try:
+        node = loader.get_single_node()
+        if node is not None and (yamlfast.depth(node) or yamlfast.MAX_DEPTH + 1) > yamlfast.MAX_DEPTH:
+            raise _Unsuitable  # deep or self-referencing: the reference loader decides
+        bounded(node)
+        return None if node is None else loader.construct_document(node)
+    finally:
+        loader.dispose()
+
+
+def _pure(text: str) -> Any:
+    loader = _StrictLoader(text)
+    try:
+        node = loader.get_single_node()
+        bounded(node)
+        return None if node is None else loader.construct_document(node)
+    finally:
+        loader.dispose()
+
+
+def load(text: str, *, fast: bool = True) -> Any:
+    """The document's value; YamlSyntaxError naming line and column. ``fast=False``: the pure-Python loader only."""
     if len(text) > MAX_CHARS:
         raise YamlSyntaxError(f"YAML document too large: {len(text)} characters (limit {MAX_CHARS})")
-    try:
-        loader = _StrictLoader(text)
+    if fast and yamlfast.eligible(text):
         try:
-            node = loader.get_single_node()
-            _bounded(node)
-            return None if node is None else loader.construct_document(node)
-        finally:
-            loader.dispose()
+            return _fast(text)
+        except Exception:  # noqa: BLE001, S110 - any refusal or doubt: the reference loader below decides and words it
+            pass
+    try:
+        return _pure(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown position"

@@ -71,6 +71,13 @@ def _committed(config: Path) -> dict[str, str] | None:
     return {p.relative_to(folder).as_posix(): _sha(p.read_bytes()) for p in files}
 
 
+def entry(config: Path, renderings: list[Rendering]) -> dict[str, Any]:
+    """The index entry of one config rendered to ``renderings`` (computed where it renders: a worker process)."""
+    folder = product_dir(config)
+    files = {r.path.relative_to(folder).as_posix(): _sha(r.content.encode("utf-8")) for r in renderings}
+    return {"key": key(config), "files": files}
+
+
 class RenderCache:
     """``hit(config)``: the committed renderings are what this config renders to (per the index)."""
 
@@ -97,11 +104,14 @@ class RenderCache:
         return _committed(config) == entry.get("files")
 
     def record(self, config: Path, renderings: list[Rendering]) -> None:
-        if not self.enabled:
+        if self.enabled:
+            self.put(config, entry(config, renderings))
+
+    def put(self, config: Path, computed: dict[str, Any] | None) -> None:
+        """Record an entry made by :func:`entry` (None: nothing to record)."""
+        if not self.enabled or computed is None:
             return
-        folder = product_dir(config)
-        files = {r.path.relative_to(folder).as_posix(): _sha(r.content.encode("utf-8")) for r in renderings}
-        self.entries[str(config.resolve())] = {"key": key(config), "files": files}
+        self.entries[str(config.resolve())] = computed
         self.changed = True
 
     def save(self) -> None:

@@ -33,13 +33,13 @@ def expected(product: Product) -> list[Rendering]:
     ]
 
 
-def _leftovers(renderings: list[Rendering]) -> list[Path]:
+def leftovers(renderings: list[Rendering]) -> list[Path]:
     """Access files (and legacy deployer-policy files) that the current rendering no longer produces."""
-    from mlprov.access.files import leftovers  # noqa: PLC0415
+    from mlprov.access.files import leftovers as found  # noqa: PLC0415
 
     if not renderings:
         return []
-    return leftovers(renderings[0].path.parent, {r.path for r in renderings})
+    return found(renderings[0].path.parent, {r.path for r in renderings})
 
 
 def stale(renderings: list[Rendering]) -> list[tuple[Path, str]]:
@@ -50,7 +50,7 @@ def stale(renderings: list[Rendering]) -> list[tuple[Path, str]]:
             out.append((r.path, "missing"))
         elif r.path.read_text(encoding="utf-8") != r.content:
             out.append((r.path, "out of date"))
-    out += [(p, "no longer rendered (delete it)") for p in _leftovers(renderings)]
+    out += [(p, "no longer rendered (delete it)") for p in leftovers(renderings)]
     return out
 
 
@@ -62,7 +62,7 @@ def write(renderings: list[Rendering]) -> list[Path]:
             continue
         write_text(r.path, r.content)
         written.append(r.path)
-    for p in _leftovers(renderings):
+    for p in leftovers(renderings):
         p.unlink()
         written.append(p)
     return written

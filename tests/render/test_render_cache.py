@@ -1,5 +1,5 @@
-"""The render cache (unchanged products skip rendering, anything that could change the output misses) and the
-parallel renderer (same renderings as a sequential run; a bad config fails as it does sequentially)."""
+"""The render cache: unchanged products skip rendering, anything that could change the output misses (the parallel
+renderer: tests/render/test_parallel.py)."""
 
 from __future__ import annotations
 
@@ -9,11 +9,8 @@ from pathlib import Path
 
 import pytest
 from mlprov.cli import main
-from mlprov.config.loader import load_product
-from mlprov.errors import ConfigErrors
 from mlprov.render import cache as render_cache
 from mlprov.render import renderings
-from mlprov.render.parallel import expected_many
 
 PRO = "techcorp-prod-a001-us-west-2-customer-churn-ml-codecommit"
 
@@ -94,16 +91,6 @@ def test_the_key_covers_the_generator_and_the_file_name(repo_copy: Path) -> None
     other.write_bytes(config.read_bytes())
     assert render_cache.key(config) != render_cache.key(other)  # the name encodes the variant
     assert len(render_cache.generator_digest()) == 64
-
-
-def test_parallel_renders_equal_sequential_and_bad_configs_fail_the_same(repo_copy: Path) -> None:
-    paths = sorted((repo_copy / "products").glob("*.yaml"))[:10]
-    assert expected_many(paths, 2) == [renderings.expected(load_product(p)) for p in paths]
-    bad = paths[3]
-    bad.write_text(bad.read_text().replace("tier: enterprise", "tier: platinum"))
-    with pytest.raises(ConfigErrors) as exc:
-        expected_many(paths, 2)
-    assert exc.value.lines() == [f"{bad}: field 'tier': 'platinum' is not one of: starter, professional, enterprise"]
 
 
 def test_jobs_bounds(repo_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
