@@ -87,8 +87,9 @@ def _tool_actions(kind: str) -> tuple[str, ...]:
     return tuple(sorted({*reads, *extra}))
 
 
-def statements(kind: str, product: Product, template: Mapping[str, Any]) -> list[dict[str, Any]]:
-    ctx = Ctx(product, template)
+def statements(kind: str, product: Product, template: Mapping[str, Any], ctx: Ctx | None = None) -> list[dict[str, Any]]:
+    """``ctx``: the product's scoping context when the caller has one (:func:`principals.principals` shares one)."""
+    ctx = ctx or Ctx(product, template)
     grants = Grants()
     stacks = ctx.arns.of("stack")
     acts = _tool_actions(kind)

@@ -12,13 +12,13 @@ An action that would match nothing of the product is a generator error (``strict
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from functools import lru_cache
+from collections.abc import Iterable, Mapping, Sequence
+from functools import cache, lru_cache
 from typing import Any
 
-from mlprov.access import iamref
+from mlprov.access import arnpool, iamref
 from mlprov.access.arns import ProductArns, product_arns, tag_values
-from mlprov.access.grants import Grants, PolicyError
+from mlprov.access.grants import Grants, PolicyError, ScopeKey, scope_key
 from mlprov.config import connection
 from mlprov.config.model import Product
 from mlprov.deploypath import PRODUCT_TAG
@@ -39,6 +39,10 @@ IAM_POLICY_CONDITIONED = frozenset({"iam:AttachRolePolicy", "iam:DetachRolePolic
 BOUNDARY_CONDITIONED = frozenset({"iam:CreateRole", "iam:PutRolePermissionsBoundary"})
 
 
+# A scoping's adds (their merge keys, in order), whether one matched, whether the action is boundary-frozen.
+Plan = tuple[tuple[ScopeKey, ...], bool, bool]
+
+
 class Ctx:
     def __init__(self, product: Product, template: Mapping[str, Any]) -> None:
         self.product = product
@@ -57,13 +61,28 @@ class Ctx:
         self.boundary_arns = _boundary_arns(self)
         # The four principals of one product build four contexts over the same ARNs: they share one memo.
         self._matches = _matches_of(tuple(self.all_arns), tuple(self.read_only_arns))
+        self._plans: dict[str, Plan] = {}
+        self._by_service: dict[bool, dict[str, tuple[str, ...]]] = {}
+
+    def plan(self, action: str) -> Plan:
+        """:func:`plan` of ``action``, memoized: it depends on this context and the action only."""
+        found = self._plans.get(action)
+        if found is None:
+            found = self._plans[action] = plan(self, action)
+        return found
 
     def matching(self, arn_format: str, read_only: bool) -> tuple[str, ...]:
         """The product's ARNs (and, for a read, the ARNs it only reads) that an ARN format matches, in pool order."""
         found = self._matches.get((arn_format, read_only))
         if found is None:
             regex, literal = iamref.format_regex(arn_format), iamref.format_literal(arn_format)
-            pool = [*self.all_arns, *self.read_only_arns] if read_only else self.all_arns
+            pool: Sequence[str] = [*self.all_arns, *self.read_only_arns] if read_only else self.all_arns
+            if (service := arnpool.service_of(arn_format)) is not None:
+                # Only the ARNs a format of this service can match, in pool order (:mod:`arnpool`).
+                indexes = self._by_service
+                if read_only not in indexes:
+                    indexes[read_only] = arnpool.by_service(pool)
+                pool = indexes[read_only].get(service, ())
             # ``literal in a`` is implied by a match (the format's longest fixed part): a cheap test first.
             found = self._matches[(arn_format, read_only)] = tuple(a for a in pool if literal in a and regex.match(a))
         return found
@@ -184,42 +203,84 @@ def special(ctx: Ctx, grants: Grants, action: str) -> bool:
 
 
 def scope(ctx: Ctx, grants: Grants, action: str, logical: str, *, strict: bool = True) -> None:
-    rtypes = iamref.resource_types(action)
-    service, name = action.split(":", 1)
-    if not rtypes:
-        cond = ctx.tag_condition("aws:RequestTag") if action in ctx.creates else None
-        grants.add([action], ["*"], cond)
-        return
-    matched = False
-    frozen = set(ctx.boundary_arns) if action in BOUNDARY_FROZEN else set()
-    read_only = iamref.is_read_only(action)
-    for rname, fmt, _required in rtypes:
-        named = ctx.matching(fmt, read_only)
-        if frozen:
-            named = tuple(a for a in named if a not in frozen)
-        if named:
-            grants.add([action], named)
-            matched = True
-        tagged = [t for t in TAGGED_BY_IAM_TYPE.get((service, rname), ()) if t in ctx.types]
-        if tagged:
-            # The created resource carries the tag in the request; every other one already has it.
-            key = "aws:RequestTag" if CREATOR[tagged[0]] == action else "aws:ResourceTag"
-            grants.add([action], [iamref.fill(fmt, ctx.part, ctx.region, ctx.acct)], ctx.tag_condition(key))
-            matched = True
-        if rname in ("vpc", "subnet") and ctx.product.network and (
-                action in NETWORK_CALLS or iamref.is_read_only(action)):
-            # Reads of the configured VPC (the forecast's ec2:DescribeVpcAttribute of its DNS attributes,
-            # https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeVpcAttribute.html) name it too.
-            grants.add([action], ctx.network_arns(rname))
-            matched = True
-        if rname == "security-group-rule" and name.startswith("Authorize") and "AWS::EC2::SecurityGroup" in ctx.types:
-            # Rules get new AWS-picked ids in the same call; the security group itself is authorized by tag.
-            grants.add([action], [iamref.fill(fmt, ctx.part, ctx.region, ctx.acct)])
-        if service == "ec2" and rname == "security-group" and "VpcEndpoint" in name and _foreign_endpoint_groups(ctx):
-            # security_group_mode existing: the endpoints use the SG the provisioner stack exports (id unknown here,
-            # not tagged by this product); the stack's own groups (the build SG) do not change that.
-            grants.add([action], [iamref.fill(fmt, ctx.part, ctx.region, ctx.acct)])
+    """Grant ``action`` on what it matches of the product (:func:`plan`); strict: raise when that is nothing."""
+    keys, matched, frozen = ctx.plan(action)
+    grants.add_keyed(action, keys)
     if strict and not matched and not frozen:
         raise PolicyError(f"{logical}: {action} would match none of the product's resources; add a scope for it")
 
 
+def plan(ctx: Ctx, action: str) -> Plan:
+    """What scoping ``action`` grants in ``ctx``: the :func:`grants.scope_key` of each ``add([action], resources,
+    condition)`` it makes, in order (empty resources left out: ``add`` ignores them), whether one of them counts as
+    a match (the ``"*"`` of an action without resource types does), and whether the action is frozen (a write of
+    the product's boundary: matching nothing is then no error). What depends on the action alone (IAM's reference,
+    the tests of its name) is :func:`_static`, once per process.
+
+    It reads only the context (immutable after ``__init__``) and IAM's reference: never the grants, the logical id
+    or ``strict``. So one plan per (context, action) replayed by :meth:`grants.Grants.add_keyed` makes the same adds
+    in the same order (the statements' order of equal sort keys follows the first add) as scoping it afresh, and
+    the same error: ``add`` raises for a wildcard action at its first non-empty add, ``add_keyed`` at its first key;
+    the strict error comes last in both, and only when nothing matched (every match adds a non-empty list)."""
+    keys: list[ScopeKey] = []
+
+    def add(resources: Iterable[str], condition: Mapping[str, Any] | None = None) -> None:
+        if (key := scope_key(resources, condition)) is not None:
+            keys.append(key)
+
+    static = _static(action)
+    if static is None:
+        cond = ctx.tag_condition("aws:RequestTag") if action in ctx.creates else None
+        add(["*"], cond)
+        return tuple(keys), True, False  # "*": the action takes no resource, nothing to miss
+    read_only, rtypes = static
+    matched = False
+    frozen = set(ctx.boundary_arns) if action in BOUNDARY_FROZEN else set()
+    for fmt, tagged_by, network, rname, rule, endpoint_group in rtypes:
+        named = ctx.matching(fmt, read_only)
+        if frozen:
+            named = tuple(a for a in named if a not in frozen)
+        if named:
+            add(named)
+            matched = True
+        tagged = [t for t in tagged_by if t in ctx.types]
+        if tagged:
+            # The created resource carries the tag in the request; every other one already has it.
+            key = "aws:RequestTag" if CREATOR[tagged[0]] == action else "aws:ResourceTag"
+            add([iamref.fill(fmt, ctx.part, ctx.region, ctx.acct)], ctx.tag_condition(key))
+            matched = True
+        if network and ctx.product.network:
+            # Reads of the configured VPC (the forecast's ec2:DescribeVpcAttribute of its DNS attributes,
+            # https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeVpcAttribute.html) name it too.
+            add(ctx.network_arns(rname))
+            matched = True
+        if rule and "AWS::EC2::SecurityGroup" in ctx.types:
+            # Rules get new AWS-picked ids in the same call; the security group itself is authorized by tag.
+            add([iamref.fill(fmt, ctx.part, ctx.region, ctx.acct)])
+        if endpoint_group and _foreign_endpoint_groups(ctx):
+            # security_group_mode existing: the endpoints use the SG the provisioner stack exports (id unknown here,
+            # not tagged by this product); the stack's own groups (the build SG) do not change that.
+            add([iamref.fill(fmt, ctx.part, ctx.region, ctx.acct)])
+    return tuple(keys), matched, bool(frozen)
+
+
+# Per resource type of an action: (ARN format, the tagged CloudFormation types of that IAM type, whether it names
+# the configured VPC / subnets, the type's name, a new security group rule, a VPC endpoint's security group).
+_RType = tuple[str, tuple[str, ...], bool, str, bool, bool]
+
+
+@cache
+def _static(action: str) -> tuple[bool, tuple[_RType, ...]] | None:
+    """What :func:`plan` asks of ``action`` alone (IAM's reference and the action's name), once per process:
+    None for an action without resource types, else whether it is read-only and its resource types' tests."""
+    rtypes = iamref.resource_types(action)
+    service, name = action.split(":", 1)
+    if not rtypes:
+        return None
+    read_only = iamref.is_read_only(action)
+    return read_only, tuple(
+        (fmt, tuple(TAGGED_BY_IAM_TYPE.get((service, rname), ())),
+         rname in ("vpc", "subnet") and (action in NETWORK_CALLS or read_only), rname,
+         rname == "security-group-rule" and name.startswith("Authorize"),
+         service == "ec2" and rname == "security-group" and "VpcEndpoint" in name)
+        for rname, fmt, _required in rtypes)

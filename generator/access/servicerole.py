@@ -75,8 +75,9 @@ def needed_actions(template: Mapping[str, Any]) -> dict[str, set[str]]:
     return out
 
 
-def statements(product: Product, template: Mapping[str, Any]) -> list[dict[str, Any]]:
-    ctx = Ctx(product, template)
+def statements(product: Product, template: Mapping[str, Any], ctx: Ctx | None = None) -> list[dict[str, Any]]:
+    """``ctx``: the product's scoping context when the caller has one (:func:`principals.principals` shares one)."""
+    ctx = ctx or Ctx(product, template)
     grants = Grants()
     for logical, acts in needed_actions(template).items():
         for action in sorted(acts):
