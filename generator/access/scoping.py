@@ -13,10 +13,10 @@ An action that would match nothing of the product is a generator error (``strict
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from functools import cache, lru_cache
+from functools import cache, cached_property, lru_cache
 from typing import Any
 
-from mlprov.access import arnpool, iamref
+from mlprov.access import arnpool, handlers, iamref
 from mlprov.access.arns import ProductArns, product_arns, tag_values
 from mlprov.access.grants import Grants, PolicyError, ScopeKey, scope_key
 from mlprov.config import connection
@@ -63,6 +63,12 @@ class Ctx:
         self._matches = _matches_of(tuple(self.all_arns), tuple(self.read_only_arns))
         self._plans: dict[str, Plan] = {}
         self._by_service: dict[bool, dict[str, tuple[str, ...]]] = {}
+
+    @cached_property
+    def handler_permissions(self) -> dict[str, dict[str, list[str]]]:
+        """``handlers.for_template`` of the template, once per context: the service role's and the drift role's
+        statements read it (and never change it)."""
+        return handlers.for_template(self.template)
 
     def plan(self, action: str) -> Plan:
         """:func:`plan` of ``action``, memoized: it depends on this context and the action only."""

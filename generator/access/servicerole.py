@@ -62,10 +62,12 @@ def _seed_archive(ctx: Ctx, grants: Grants, logical: str, action: str) -> bool:
     return True
 
 
-def needed_actions(template: Mapping[str, Any]) -> dict[str, set[str]]:
-    """Logical id -> every IAM action the service role needs for that resource (handlers + dependent)."""
+def needed_actions(template: Mapping[str, Any],
+                   permissions: Mapping[str, Mapping[str, list[str]]] | None = None) -> dict[str, set[str]]:
+    """Logical id -> every IAM action the service role needs for that resource (handlers + dependent);
+    ``permissions``: ``handlers.for_template(template)`` when the caller has it."""
     out: dict[str, set[str]] = {}
-    for logical, perms in handlers.for_template(template).items():
+    for logical, perms in (handlers.for_template(template) if permissions is None else permissions).items():
         res = template["Resources"][logical]
         props = res.get("Properties", {})
         acts = {a for h in STACK_HANDLERS for a in perms.get(h, [])}
@@ -79,7 +81,7 @@ def statements(product: Product, template: Mapping[str, Any], ctx: Ctx | None = 
     """``ctx``: the product's scoping context when the caller has one (:func:`principals.principals` shares one)."""
     ctx = ctx or Ctx(product, template)
     grants = Grants()
-    for logical, acts in needed_actions(template).items():
+    for logical, acts in needed_actions(template, ctx.handler_permissions).items():
         for action in sorted(acts):
             if not _seed_archive(ctx, grants, logical, action) and not special(ctx, grants, action):
                 scope(ctx, grants, action, logical)
