@@ -7,6 +7,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from mlprov.errors import MlprovError
@@ -62,7 +63,7 @@ class Grants:
 
     def statements(self) -> list[dict[str, Any]]:
         out: list[dict[str, Any]] = []
-        for key in sorted(self._by_scope, key=lambda k: (k[0] == ("*",), k[1] != "{}", sorted(self._by_scope[k])[0])):
+        for key in sorted(self._by_scope, key=lambda k: (k[0] == ("*",), k[1] != "{}", min(self._by_scope[k]))):
             res, cond = key
             acts = sorted(self._by_scope[key])
             st: dict[str, Any] = {"Sid": self._sids.get(key) or _sid(acts, res, cond), "Effect": "Allow",
@@ -82,8 +83,14 @@ class Grants:
 
 
 def _sid(actions: list[str], resources: tuple[str, ...], condition: str) -> str:
-    services = sorted({a.split(":")[0] for a in actions})
-    words = "".join(w.capitalize() for s in services for w in re.split(r"[^a-z0-9]+", s) if w)
+    words = _words(tuple(sorted({a.split(":")[0] for a in actions})))
     if resources == ("*",):
         return "NoResourceLevelPermissions" if condition == "{}" else f"{words}CreateTagged"
     return f"{words}{'Tagged' if 'Tag/' in condition else ''}{'Conditioned' if condition != '{}' else 'Scoped'}"
+
+
+@cache
+def _words(services: tuple[str, ...]) -> str:
+    """The services' words capitalized and joined (``codestar-connections`` -> ``CodestarConnections``): a
+    function of the services only, memoized."""
+    return "".join(w.capitalize() for s in services for w in re.split(r"[^a-z0-9]+", s) if w)

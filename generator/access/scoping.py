@@ -12,6 +12,7 @@ An action that would match nothing of the product is a generator error (``strict
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from functools import cache, cached_property, lru_cache
 from typing import Any
@@ -81,14 +82,13 @@ class Ctx:
         """The product's ARNs (and, for a read, the ARNs it only reads) that an ARN format matches, in pool order."""
         found = self._matches.get((arn_format, read_only))
         if found is None:
-            regex, literal = iamref.format_regex(arn_format), iamref.format_literal(arn_format)
-            pool: Sequence[str] = [*self.all_arns, *self.read_only_arns] if read_only else self.all_arns
-            if (service := arnpool.service_of(arn_format)) is not None:
-                # Only the ARNs a format of this service can match, in pool order (:mod:`arnpool`).
-                indexes = self._by_service
-                if read_only not in indexes:
-                    indexes[read_only] = arnpool.by_service(pool)
-                pool = indexes[read_only].get(service, ())
+            regex, literal, service = _format(arn_format)
+            indexes = self._by_service
+            if read_only not in indexes:
+                indexes[read_only] = arnpool.by_service([*self.all_arns, *self.read_only_arns] if read_only
+                                                        else self.all_arns)
+            pool: Sequence[str] = (indexes[read_only].get(service, ()) if service is not None  # :mod:`arnpool`
+                                   else [*self.all_arns, *self.read_only_arns] if read_only else self.all_arns)
             # ``literal in a`` is implied by a match (the format's longest fixed part): a cheap test first.
             found = self._matches[(arn_format, read_only)] = tuple(a for a in pool if literal in a and regex.match(a))
         return found
@@ -242,14 +242,17 @@ def plan(ctx: Ctx, action: str) -> Plan:
     read_only, rtypes = static
     matched = False
     frozen = set(ctx.boundary_arns) if action in BOUNDARY_FROZEN else set()
+    memo = ctx._matches
     for fmt, tagged_by, network, rname, rule, endpoint_group in rtypes:
-        named = ctx.matching(fmt, read_only)
+        named = memo.get((fmt, read_only))
+        if named is None:
+            named = ctx.matching(fmt, read_only)
         if frozen:
             named = tuple(a for a in named if a not in frozen)
         if named:
             add(named)
             matched = True
-        tagged = [t for t in tagged_by if t in ctx.types]
+        tagged = [t for t in tagged_by if t in ctx.types] if tagged_by else None
         if tagged:
             # The created resource carries the tag in the request; every other one already has it.
             key = "aws:RequestTag" if CREATOR[tagged[0]] == action else "aws:ResourceTag"
@@ -268,6 +271,12 @@ def plan(ctx: Ctx, action: str) -> Plan:
             # not tagged by this product); the stack's own groups (the build SG) do not change that.
             add([iamref.fill(fmt, ctx.part, ctx.region, ctx.acct)])
     return tuple(keys), matched, bool(frozen)
+
+
+@cache
+def _format(arn_format: str) -> tuple[re.Pattern[str], str, str | None]:
+    """An ARN format's regex, longest fixed part and service (:func:`arnpool.service_of`), once per process."""
+    return iamref.format_regex(arn_format), iamref.format_literal(arn_format), arnpool.service_of(arn_format)
 
 
 # Per resource type of an action: (ARN format, the tagged CloudFormation types of that IAM type, whether it names
