@@ -62,7 +62,7 @@ class Ctx:
         self.boundary_arns = _boundary_arns(self)
         # The four principals of one product build four contexts over the same ARNs: they share one memo.
         self._matches = _matches_of(tuple(self.all_arns), tuple(self.read_only_arns))
-        self._plans: dict[str, Plan] = {}
+        self._plans: dict[int, Plan] = {}  # by the number of an action's static signature
         self._by_service: dict[bool, dict[str, tuple[str, ...]]] = {}
 
     @cached_property
@@ -72,10 +72,11 @@ class Ctx:
         return handlers.for_template(self.template)
 
     def plan(self, action: str) -> Plan:
-        """:func:`plan` of ``action``, memoized: it depends on this context and the action only."""
-        found = self._plans.get(action)
+        """:func:`plan` of ``action``, memoized: it depends on this context and the action's signature only."""
+        number, signature = static(action)
+        found = self._plans.get(number)
         if found is None:
-            found = self._plans[action] = plan(self, action)
+            found = self._plans[number] = plan(self, signature)
         return found
 
     def matching(self, arn_format: str, read_only: bool) -> tuple[str, ...]:
@@ -210,40 +211,44 @@ def special(ctx: Ctx, grants: Grants, action: str) -> bool:
 
 def scope(ctx: Ctx, grants: Grants, action: str, logical: str, *, strict: bool = True) -> None:
     """Grant ``action`` on what it matches of the product (:func:`plan`); strict: raise when that is nothing."""
-    keys, matched, frozen = ctx.plan(action)
+    number, signature = static(action)  # ctx.plan(action), inlined: scope runs ~600 times per product
+    found = ctx._plans.get(number)
+    if found is None:
+        found = ctx._plans[number] = plan(ctx, signature)
+    keys, matched, frozen = found
     grants.add_keyed(action, keys)
     if strict and not matched and not frozen:
         raise PolicyError(f"{logical}: {action} would match none of the product's resources; add a scope for it")
 
 
-def plan(ctx: Ctx, action: str) -> Plan:
-    """What scoping ``action`` grants in ``ctx``: the :func:`grants.scope_key` of each ``add([action], resources,
-    condition)`` it makes, in order (empty resources left out: ``add`` ignores them), whether one of them counts as
-    a match (the ``"*"`` of an action without resource types does), and whether the action is frozen (a write of
-    the product's boundary: matching nothing is then no error). What depends on the action alone (IAM's reference,
-    the tests of its name) is :func:`_static`, once per process.
+def plan(ctx: Ctx, static: Static) -> Plan:
+    """What scoping an action grants in ``ctx``, from its :func:`static` signature: the :func:`grants.scope_key`
+    of each ``add([action], resources, condition)`` scoping makes, in order (empty resources left out: ``add``
+    ignores them), whether one of them counts as a match (the ``"*"`` of an action without resource types does),
+    and whether the action is frozen (a write of the product's boundary: matching nothing is then no error).
 
-    It reads only the context (immutable after ``__init__``) and IAM's reference: never the grants, the logical id
-    or ``strict``. So one plan per (context, action) replayed by :meth:`grants.Grants.add_keyed` makes the same adds
-    in the same order (the statements' order of equal sort keys follows the first add) as scoping it afresh, and
-    the same error: ``add`` raises for a wildcard action at its first non-empty add, ``add_keyed`` at its first key;
-    the strict error comes last in both, and only when nothing matched (every match adds a non-empty list)."""
+    It reads only the context (immutable after ``__init__``) and the signature, never the action itself, the
+    grants, the logical id or ``strict``: so actions of one signature have one plan per context, and replaying it
+    (:meth:`grants.Grants.add_keyed`, with the action) makes the same adds in the same order (the statements' order
+    of equal sort keys follows the first add) as scoping the action afresh, and the same errors: ``add`` refuses
+    a wildcard action at its first non-empty add, ``add_keyed`` at its first key; the strict error comes last in
+    both, and only when nothing matched (every match adds a non-empty list)."""
     keys: list[ScopeKey] = []
 
     def add(resources: Iterable[str], condition: Mapping[str, Any] | None = None) -> None:
         if (key := scope_key(resources, condition)) is not None:
             keys.append(key)
 
-    static = _static(action)
-    if static is None:
-        cond = ctx.tag_condition("aws:RequestTag") if action in ctx.creates else None
+    read_only, frozen_action, rtypes, created_by_it = static
+    if not rtypes:
+        # ``action in ctx.creates``: the action creates one of the template's tagged types
+        cond = ctx.tag_condition("aws:RequestTag") if any(t in ctx.types for t in created_by_it) else None
         add(["*"], cond)
         return tuple(keys), True, False  # "*": the action takes no resource, nothing to miss
-    read_only, rtypes = static
     matched = False
-    frozen = set(ctx.boundary_arns) if action in BOUNDARY_FROZEN else set()
+    frozen = set(ctx.boundary_arns) if frozen_action else set()
     memo = ctx._matches
-    for fmt, tagged_by, network, rname, rule, endpoint_group in rtypes:
+    for fmt, tagged_by, creates, network, rname, rule, endpoint_group in rtypes:
         named = memo.get((fmt, read_only))
         if named is None:
             named = ctx.matching(fmt, read_only)
@@ -252,10 +257,11 @@ def plan(ctx: Ctx, action: str) -> Plan:
         if named:
             add(named)
             matched = True
-        tagged = [t for t in tagged_by if t in ctx.types] if tagged_by else None
-        if tagged:
+        # the first of the IAM type's tagged types the template has; creates: whether the action is its CREATOR
+        first = next((made for t, made in zip(tagged_by, creates, strict=True) if t in ctx.types), None)
+        if first is not None:
             # The created resource carries the tag in the request; every other one already has it.
-            key = "aws:RequestTag" if CREATOR[tagged[0]] == action else "aws:ResourceTag"
+            key = "aws:RequestTag" if first else "aws:ResourceTag"
             add([iamref.fill(fmt, ctx.part, ctx.region, ctx.acct)], ctx.tag_condition(key))
             matched = True
         if network and ctx.product.network:
@@ -279,23 +285,30 @@ def _format(arn_format: str) -> tuple[re.Pattern[str], str, str | None]:
     return iamref.format_regex(arn_format), iamref.format_literal(arn_format), arnpool.service_of(arn_format)
 
 
-# Per resource type of an action: (ARN format, the tagged CloudFormation types of that IAM type, whether it names
-# the configured VPC / subnets, the type's name, a new security group rule, a VPC endpoint's security group).
-_RType = tuple[str, tuple[str, ...], bool, str, bool, bool]
+# Per resource type of an action: (ARN format, the tagged CloudFormation types of that IAM type, for each whether
+# the action is the call creating it (CREATOR), whether it names the configured VPC / subnets, the type's name,
+# a new security group rule, a VPC endpoint's security group).
+_RType = tuple[str, tuple[str, ...], tuple[bool, ...], bool, str, bool, bool]
+# (read-only, boundary-frozen, the resource types' tests; for an action without any: the tagged types it creates)
+Static = tuple[bool, bool, tuple[_RType, ...], tuple[str, ...]]
+_SIGNATURES: dict[Static, int] = {}
 
 
 @cache
-def _static(action: str) -> tuple[bool, tuple[_RType, ...]] | None:
-    """What :func:`plan` asks of ``action`` alone (IAM's reference and the action's name), once per process:
-    None for an action without resource types, else whether it is read-only and its resource types' tests."""
+def static(action: str) -> tuple[int, Static]:
+    """Everything :func:`plan` asks of ``action`` alone (IAM's reference, the action's name, its membership of
+    the tables above), once per process, and a number of that signature (equal signatures, equal numbers)."""
     rtypes = iamref.resource_types(action)
     service, name = action.split(":", 1)
     if not rtypes:
-        return None
-    read_only = iamref.is_read_only(action)
-    return read_only, tuple(
-        (fmt, tuple(TAGGED_BY_IAM_TYPE.get((service, rname), ())),
-         rname in ("vpc", "subnet") and (action in NETWORK_CALLS or read_only), rname,
-         rname == "security-group-rule" and name.startswith("Authorize"),
-         service == "ec2" and rname == "security-group" and "VpcEndpoint" in name)
-        for rname, fmt, _required in rtypes)
+        signature: Static = (False, False, (), tuple(t for t in TAGGED_TYPES if CREATOR[t] == action))
+    else:
+        read_only = iamref.is_read_only(action)
+        signature = read_only, action in BOUNDARY_FROZEN, tuple(
+            (fmt, tagged := tuple(TAGGED_BY_IAM_TYPE.get((service, rname), ())),
+             tuple(CREATOR[t] == action for t in tagged),
+             rname in ("vpc", "subnet") and (action in NETWORK_CALLS or read_only), rname,
+             rname == "security-group-rule" and name.startswith("Authorize"),
+             service == "ec2" and rname == "security-group" and "VpcEndpoint" in name)
+            for rname, fmt, _required in rtypes), ()
+    return _SIGNATURES.setdefault(signature, len(_SIGNATURES)), signature
