@@ -177,6 +177,17 @@ def _foreign_endpoint_groups(ctx: Ctx) -> bool:
     return False
 
 
+# Every action special() may handle (besides ``*:PassConnection``); for any other it returns False at once.
+SPECIAL = frozenset({"iam:PassRole", *IAM_POLICY_CONDITIONED, "route53:AssociateVPCWithHostedZone",
+                     *BOUNDARY_CONDITIONED})
+
+
+def may_be_special(action: str) -> bool:
+    """False: :func:`special` returns False for ``action`` without reading anything (each of its tests needs the
+    action to end with ``:PassConnection`` or be in :data:`SPECIAL`), so a caller may skip it."""
+    return action in SPECIAL or action.endswith(":PassConnection")
+
+
 def special(ctx: Ctx, grants: Grants, action: str) -> bool:
     """IAM actions whose grant carries a condition; True when handled here."""
     if action.endswith(":PassConnection") and (conn := _connection_arn(ctx)):

@@ -177,3 +177,14 @@ def test_a_condition_key_is_the_json_add_merges_by() -> None:
     grants.add(["s3:GetObject"], ["b", "a", "a"], {"B": {"x": 1}, "A": []})
     keyed.add_keyed("s3:GetObject", ((("a", "b"), json.dumps({"A": [], "B": {"x": 1}}, sort_keys=True)),))
     assert grants.statements() == keyed.statements()
+
+
+def test_special_handles_no_action_that_may_be_special_rules_out() -> None:
+    """servicerole skips special() where may_be_special is False: special returns False and grants nothing there."""
+    actions = [*_actions(), "codestar-connections:PassConnection", "codeconnections:PassConnection"]
+    for _name, ctx, _same in _contexts():
+        for action in actions:
+            grants = Grants()
+            handled = scoping.special(ctx, grants, action)
+            if not scoping.may_be_special(action):
+                assert (handled, dict(grants._by_scope)) == (False, {}), action
