@@ -47,6 +47,11 @@ _REGIONAL: dict[str, tuple[str, str, tuple[str, ...]]] = {
 }
 
 
+# Every type resource_arns gives ARNs to: it reads no other resource than one of these (tests/access check it).
+NAMED_TYPES = frozenset({"AWS::IAM::Role", "AWS::IAM::ManagedPolicy", "AWS::S3::Bucket", "AWS::CloudWatch::Dashboard",
+                         *_REGIONAL})
+
+
 def _name(value: Any) -> str | None:
     return value if isinstance(value, str) else None
 
@@ -184,17 +189,20 @@ def _predicted(names: Names, source: Mapping[str, Any], copies: list[Product],
     makes and the places holding one of those strings are found once; each copy replaces only those places
     (the same result as ``translated(source, table)``, without rebuilding the projection per copy)."""
     base = translated(source, {})
+    # Only the resources of the types resource_arns names: it reads nothing of the others (each has a Type and
+    # Properties in the projection, so nothing raises there either), and keeps their order.
+    named = {lid: r for lid, r in base["Resources"].items() if r["Type"] in NAMED_TYPES}
     names_of = set(name_values(names).values())
     meta = base["Metadata"]["MlProvisioner"]
     meta_spots = [k for k, v in meta.items() if isinstance(v, str) and v in names_of]
-    spots = {lid: keys for lid, r in base["Resources"].items()
+    spots = {lid: keys for lid, r in named.items()
              if (keys := [k for k, v in r["Properties"].items() if isinstance(v, str) and v in names_of])}
     out: list[dict[str, list[str]]] = []
     for copy in copies:
         table = translation(names, copy.names)
         if table is None:
             return None
-        resources = dict(base["Resources"])
+        resources = dict(named)
         for lid, keys in spots.items():
             props = dict(resources[lid]["Properties"])
             for k in keys:
