@@ -89,7 +89,7 @@ def _tool_actions(kind: str) -> tuple[str, ...]:
 
 def statements(kind: str, product: Product, template: Mapping[str, Any], ctx: Ctx | None = None) -> list[dict[str, Any]]:
     """``ctx``: the product's scoping context when the caller has one (:func:`principals.principals` shares one)."""
-    ctx = ctx or Ctx(product, template)
+    ctx = ctx if ctx is not None else Ctx(product, template)
     grants = Grants()
     stacks = ctx.arns.of("stack")
     acts = _tool_actions(kind)

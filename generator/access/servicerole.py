@@ -79,7 +79,7 @@ def needed_actions(template: Mapping[str, Any],
 
 def statements(product: Product, template: Mapping[str, Any], ctx: Ctx | None = None) -> list[dict[str, Any]]:
     """``ctx``: the product's scoping context when the caller has one (:func:`principals.principals` shares one)."""
-    ctx = ctx or Ctx(product, template)
+    ctx = ctx if ctx is not None else Ctx(product, template)
     grants = Grants()
     for logical, acts in needed_actions(template, ctx.handler_permissions).items():
         for action in sorted(acts):
