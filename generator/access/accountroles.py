@@ -22,7 +22,7 @@ from collections.abc import Mapping
 from functools import cache
 from typing import Any
 
-from mlprov.access import handlers, iamref, toolcalls
+from mlprov.access import iamref, toolcalls
 from mlprov.access.grants import Grants
 from mlprov.access.scoping import Ctx, scope
 from mlprov.aws.templatesource import KEY_PREFIX
@@ -87,8 +87,9 @@ def _tool_actions(kind: str) -> tuple[str, ...]:
     return tuple(sorted({*reads, *extra}))
 
 
-def statements(kind: str, product: Product, template: Mapping[str, Any]) -> list[dict[str, Any]]:
-    ctx = Ctx(product, template)
+def statements(kind: str, product: Product, template: Mapping[str, Any], ctx: Ctx | None = None) -> list[dict[str, Any]]:
+    """``ctx``: the product's scoping context when the caller has one (:func:`principals.principals` shares one)."""
+    ctx = ctx if ctx is not None else Ctx(product, template)
     grants = Grants()
     stacks = ctx.arns.of("stack")
     acts = _tool_actions(kind)
@@ -107,7 +108,7 @@ def statements(kind: str, product: Product, template: Mapping[str, Any]) -> list
                    {"StringEquals": {"iam:PassedToService": "cloudformation.amazonaws.com"}},
                    sid="PassTheServiceRoleToCloudFormationOnly")
     if kind == "drift":
-        for logical, perms in handlers.for_template(template).items():
+        for logical, perms in ctx.handler_permissions.items():
             # Only Read/List actions: some read handlers list iam:PassRole (AWS::Events::Rule), which reads nothing.
             for action in perms.get("read", []):
                 if iamref.is_read_only(action):

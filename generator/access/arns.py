@@ -47,6 +47,11 @@ _REGIONAL: dict[str, tuple[str, str, tuple[str, ...]]] = {
 }
 
 
+# Every type resource_arns gives ARNs to: it reads no other resource than one of these (tests/access check it).
+NAMED_TYPES = frozenset({"AWS::IAM::Role", "AWS::IAM::ManagedPolicy", "AWS::S3::Bucket", "AWS::CloudWatch::Dashboard",
+                         *_REGIONAL})
+
+
 def _name(value: Any) -> str | None:
     return value if isinstance(value, str) else None
 
@@ -81,10 +86,26 @@ def resource_arns(template: Mapping[str, Any]) -> dict[str, list[str]]:
 
 
 def _merge(*names: str) -> str:
+    """The names with ``?`` at each position where they differ (they have one length).
+
+    Only the window from the first to the last differing position is compared character by character: outside it
+    every name has the first's characters. The window is found at C speed: each character is 32 bits of the
+    UTF-32 encoding (``surrogatepass``: every str encodes, one code point per character), so the OR of the first's
+    XOR with every other is nonzero exactly in the 32-bit chunks of the positions where some name differs."""
     if len({len(n) for n in names}) != 1:
         raise ValueError(f"test-copy names differ in length: {names!r}")
+    first, width = names[0], len(names[0])
+    own = int.from_bytes(first.encode("utf-32-be", "surrogatepass"), "big")
+    differ = 0
+    for other in names[1:]:
+        differ |= own ^ int.from_bytes(other.encode("utf-32-be", "surrogatepass"), "big")
+    if not differ:
+        return first
+    lo = width - (differ.bit_length() + 31) // 32  # the chunk of the highest set bit: the first differing position
+    hi = width - ((differ & -differ).bit_length() - 1) // 32  # just after the last one (the lowest set bit's chunk)
     n = len(names)
-    return "".join(chars[0] if chars.count(chars[0]) == n else "?" for chars in zip(*names, strict=True))
+    window = zip(*(name[lo:hi] for name in names), strict=True)
+    return first[:lo] + "".join(chars[0] if chars.count(chars[0]) == n else "?" for chars in window) + first[hi:]
 
 
 @dataclass(frozen=True)
@@ -168,17 +189,20 @@ def _predicted(names: Names, source: Mapping[str, Any], copies: list[Product],
     makes and the places holding one of those strings are found once; each copy replaces only those places
     (the same result as ``translated(source, table)``, without rebuilding the projection per copy)."""
     base = translated(source, {})
+    # Only the resources of the types resource_arns names: it reads nothing of the others (each has a Type and
+    # Properties in the projection, so nothing raises there either), and keeps their order.
+    named = {lid: r for lid, r in base["Resources"].items() if r["Type"] in NAMED_TYPES}
     names_of = set(name_values(names).values())
     meta = base["Metadata"]["MlProvisioner"]
     meta_spots = [k for k, v in meta.items() if isinstance(v, str) and v in names_of]
-    spots = {lid: keys for lid, r in base["Resources"].items()
+    spots = {lid: keys for lid, r in named.items()
              if (keys := [k for k, v in r["Properties"].items() if isinstance(v, str) and v in names_of])}
     out: list[dict[str, list[str]]] = []
     for copy in copies:
         table = translation(names, copy.names)
         if table is None:
             return None
-        resources = dict(base["Resources"])
+        resources = dict(named)
         for lid, keys in spots.items():
             props = dict(resources[lid]["Properties"])
             for k in keys:

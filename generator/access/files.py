@@ -47,13 +47,17 @@ def _indented(value: Any, indent: str) -> str:
         inner = indent + "  "
         if any(type(k) is not str for k in value):
             raise _NotPlain
-        items = [f"{inner}{_STRING(k)}: {_indented(v, inner)}" for k, v in value.items()]
+        # A str is written in place (what _indented would return for it): most values of a policy are.
+        items = [f"{inner}{_STRING(k)}: {_STRING(v) if type(v) is str else _indented(v, inner)}" for k, v in value.items()]
         return "{\n" + ",\n".join(items) + "\n" + indent + "}"
     if kind is list or kind is tuple:
         if not value:
             return "[]"
         inner = indent + "  "
-        return "[\n" + ",\n".join(inner + _indented(v, inner) for v in value) + "\n" + indent + "]"
+        between = ",\n" + inner
+        if all(type(v) is str for v in value):  # an Action or Resource list: every element written in place
+            return "[\n" + inner + between.join(map(_STRING, value)) + "\n" + indent + "]"
+        return "[\n" + inner + between.join(_indented(v, inner) for v in value) + "\n" + indent + "]"
     if kind is bool or value is None:
         return _CONSTANTS[value]
     if kind is int:

@@ -14,6 +14,7 @@ from typing import Any
 
 from mlprov.access import accountroles, servicerole, trust
 from mlprov.access.grants import PolicyError
+from mlprov.access.scoping import Ctx
 from mlprov.config.model import Product
 from mlprov.deploypath import ACCOUNT_ROLES, account_role_arn, service_role_name
 
@@ -22,9 +23,14 @@ MAX_POLICIES = 10
 KIND_ORDER = ("deployer", "cloudformation-service-role", "plan", "drift")
 
 
+# What json.dumps(document, separators=(",", ":")) builds for every call (its other arguments the defaults):
+# one encoder for them all, the same text.
+_COMPACT = json.JSONEncoder(separators=(",", ":"))
+
+
 def iam_size(document: Mapping[str, Any]) -> int:
     """Characters IAM counts: the JSON without whitespace outside strings."""
-    return len(json.dumps(document, separators=(",", ":")))
+    return len(_COMPACT.encode(document))
 
 
 def _doc(statements: list[dict[str, Any]]) -> dict[str, Any]:
@@ -56,17 +62,19 @@ def principals(product: Product, template: Mapping[str, Any],
     settings = settings or trust.TrustSettings()
     acct, part = product.account_id, product.partition
     out: list[dict[str, Any]] = []
+    # One scoping context for the four: each reads it only (its memos are functions of its product and template).
+    ctx = Ctx(product, template)
     for kind in KIND_ORDER:
         if kind == "cloudformation-service-role":
             name = service_role_name(product.names.stack)
             arn = accountroles.service_role_arn(product)
             trust_doc: dict[str, Any] | None = trust.service_role()
-            statements = servicerole.statements(product, template)
+            statements = servicerole.statements(product, template, ctx)
         else:
             name = ACCOUNT_ROLES[kind]
             arn = account_role_arn(acct, kind, part)
             trust_doc = trust.account_role(kind, acct, part, settings)
-            statements = accountroles.statements(kind, product, template)
+            statements = accountroles.statements(kind, product, template, ctx)
         out.append({"name": name, "kind": kind, "arn": arn, "trust": trust_doc, "boundary": None,
                     "policies": pack(statements, f"{kind} of {product.names.stack}")})
     return out

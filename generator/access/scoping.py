@@ -8,17 +8,23 @@
 - ``"*"`` only for actions IAM gives no resource-level permissions.
 
 An action that would match nothing of the product is a generator error (``strict``), never a wider grant.
+
+A product's four principals scope about 600 (logical id, action) pairs over one context; what scoping grants
+depends only on the context and on what :func:`static` reads of the action, so it is computed once per context
+and signature (:func:`plan`, where the equivalence is argued) and replayed into each principal's grants; an ARN
+format is matched only against the pool's ARNs of its service (:mod:`arnpool`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from functools import lru_cache
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from functools import cache, cached_property, lru_cache
 from typing import Any
 
-from mlprov.access import iamref
+from mlprov.access import arnpool, handlers, iamref
 from mlprov.access.arns import ProductArns, product_arns, tag_values
-from mlprov.access.grants import Grants, PolicyError
+from mlprov.access.grants import Grants, PolicyError, ScopeKey, scope_key
 from mlprov.config import connection
 from mlprov.config.model import Product
 from mlprov.deploypath import PRODUCT_TAG
@@ -39,6 +45,10 @@ IAM_POLICY_CONDITIONED = frozenset({"iam:AttachRolePolicy", "iam:DetachRolePolic
 BOUNDARY_CONDITIONED = frozenset({"iam:CreateRole", "iam:PutRolePermissionsBoundary"})
 
 
+# A scoping's adds (their merge keys, in order), whether one matched, whether the action is boundary-frozen.
+Plan = tuple[tuple[ScopeKey, ...], bool, bool]
+
+
 class Ctx:
     def __init__(self, product: Product, template: Mapping[str, Any]) -> None:
         self.product = product
@@ -57,13 +67,26 @@ class Ctx:
         self.boundary_arns = _boundary_arns(self)
         # The four principals of one product build four contexts over the same ARNs: they share one memo.
         self._matches = _matches_of(tuple(self.all_arns), tuple(self.read_only_arns))
+        self._plans: dict[int, Plan] = {}  # by the number of an action's static signature
+        self._by_service: dict[bool, dict[str, tuple[str, ...]]] = {}
+
+    @cached_property
+    def handler_permissions(self) -> dict[str, dict[str, list[str]]]:
+        """``handlers.for_template`` of the template, once per context: the service role's and the drift role's
+        statements read it (and never change it)."""
+        return handlers.for_template(self.template)
 
     def matching(self, arn_format: str, read_only: bool) -> tuple[str, ...]:
         """The product's ARNs (and, for a read, the ARNs it only reads) that an ARN format matches, in pool order."""
         found = self._matches.get((arn_format, read_only))
         if found is None:
-            regex, literal = iamref.format_regex(arn_format), iamref.format_literal(arn_format)
-            pool = [*self.all_arns, *self.read_only_arns] if read_only else self.all_arns
+            regex, literal, service = _format(arn_format)
+            indexes = self._by_service
+            if read_only not in indexes:
+                indexes[read_only] = arnpool.by_service([*self.all_arns, *self.read_only_arns] if read_only
+                                                        else self.all_arns)
+            pool: Sequence[str] = (indexes[read_only].get(service, ()) if service is not None  # :mod:`arnpool`
+                                   else [*self.all_arns, *self.read_only_arns] if read_only else self.all_arns)
             # ``literal in a`` is implied by a match (the format's longest fixed part): a cheap test first.
             found = self._matches[(arn_format, read_only)] = tuple(a for a in pool if literal in a and regex.match(a))
         return found
@@ -151,6 +174,17 @@ def _foreign_endpoint_groups(ctx: Ctx) -> bool:
     return False
 
 
+# Every action special() may handle (besides ``*:PassConnection``); for any other it returns False at once.
+SPECIAL = frozenset({"iam:PassRole", *IAM_POLICY_CONDITIONED, "route53:AssociateVPCWithHostedZone",
+                     *BOUNDARY_CONDITIONED})
+
+
+def may_be_special(action: str) -> bool:
+    """False: :func:`special` returns False for ``action`` without reading anything (each of its tests needs the
+    action to end with ``:PassConnection`` or be in :data:`SPECIAL`), so a caller may skip it."""
+    return action in SPECIAL or action.endswith(":PassConnection")
+
+
 def special(ctx: Ctx, grants: Grants, action: str) -> bool:
     """IAM actions whose grant carries a condition; True when handled here."""
     if action.endswith(":PassConnection") and (conn := _connection_arn(ctx)):
@@ -184,42 +218,105 @@ def special(ctx: Ctx, grants: Grants, action: str) -> bool:
 
 
 def scope(ctx: Ctx, grants: Grants, action: str, logical: str, *, strict: bool = True) -> None:
-    rtypes = iamref.resource_types(action)
-    service, name = action.split(":", 1)
-    if not rtypes:
-        cond = ctx.tag_condition("aws:RequestTag") if action in ctx.creates else None
-        grants.add([action], ["*"], cond)
-        return
-    matched = False
-    frozen = set(ctx.boundary_arns) if action in BOUNDARY_FROZEN else set()
-    read_only = iamref.is_read_only(action)
-    for rname, fmt, _required in rtypes:
-        named = ctx.matching(fmt, read_only)
-        if frozen:
-            named = tuple(a for a in named if a not in frozen)
-        if named:
-            grants.add([action], named)
-            matched = True
-        tagged = [t for t in TAGGED_BY_IAM_TYPE.get((service, rname), ()) if t in ctx.types]
-        if tagged:
-            # The created resource carries the tag in the request; every other one already has it.
-            key = "aws:RequestTag" if CREATOR[tagged[0]] == action else "aws:ResourceTag"
-            grants.add([action], [iamref.fill(fmt, ctx.part, ctx.region, ctx.acct)], ctx.tag_condition(key))
-            matched = True
-        if rname in ("vpc", "subnet") and ctx.product.network and (
-                action in NETWORK_CALLS or iamref.is_read_only(action)):
-            # Reads of the configured VPC (the forecast's ec2:DescribeVpcAttribute of its DNS attributes,
-            # https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeVpcAttribute.html) name it too.
-            grants.add([action], ctx.network_arns(rname))
-            matched = True
-        if rname == "security-group-rule" and name.startswith("Authorize") and "AWS::EC2::SecurityGroup" in ctx.types:
-            # Rules get new AWS-picked ids in the same call; the security group itself is authorized by tag.
-            grants.add([action], [iamref.fill(fmt, ctx.part, ctx.region, ctx.acct)])
-        if service == "ec2" and rname == "security-group" and "VpcEndpoint" in name and _foreign_endpoint_groups(ctx):
-            # security_group_mode existing: the endpoints use the SG the provisioner stack exports (id unknown here,
-            # not tagged by this product); the stack's own groups (the build SG) do not change that.
-            grants.add([action], [iamref.fill(fmt, ctx.part, ctx.region, ctx.acct)])
+    """Grant ``action`` on what it matches of the product (:func:`plan`); strict: raise when that is nothing."""
+    number, signature = static(action)  # scope runs ~600 times per product: its plan memo read inline
+    found = ctx._plans.get(number)
+    if found is None:
+        found = ctx._plans[number] = plan(ctx, signature)
+    keys, matched, frozen = found
+    grants.add_keyed(action, keys)
     if strict and not matched and not frozen:
         raise PolicyError(f"{logical}: {action} would match none of the product's resources; add a scope for it")
 
 
+def plan(ctx: Ctx, static: Static) -> Plan:
+    """What scoping an action grants in ``ctx``, from its :func:`static` signature: the :func:`grants.scope_key`
+    of each ``add([action], resources, condition)`` scoping makes, in order (empty resources left out: ``add``
+    ignores them), whether one of them counts as a match (the ``"*"`` of an action without resource types does),
+    and whether the action is frozen (a write of the product's boundary: matching nothing is then no error).
+
+    It reads only the context (immutable after ``__init__``) and the signature, never the action itself, the
+    grants, the logical id or ``strict``: so actions of one signature have one plan per context, and replaying it
+    (:meth:`grants.Grants.add_keyed`, with the action) makes the same adds in the same order (the statements' order
+    of equal sort keys follows the first add) as scoping the action afresh, and the same errors: ``add`` refuses
+    a wildcard action at its first non-empty add, ``add_keyed`` at its first key; the strict error comes last in
+    both, and only when nothing matched (every match adds a non-empty list)."""
+    keys: list[ScopeKey] = []
+
+    def add(resources: Iterable[str], condition: Mapping[str, Any] | None = None) -> None:
+        if (key := scope_key(resources, condition)) is not None:
+            keys.append(key)
+
+    read_only, frozen_action, rtypes, created_by_it = static
+    if not rtypes:
+        # ``action in ctx.creates``: the action creates one of the template's tagged types
+        cond = ctx.tag_condition("aws:RequestTag") if any(t in ctx.types for t in created_by_it) else None
+        add(["*"], cond)
+        return tuple(keys), True, False  # "*": the action takes no resource, nothing to miss
+    matched = False
+    frozen = set(ctx.boundary_arns) if frozen_action else set()
+    memo = ctx._matches
+    for fmt, tagged_by, creates, network, rname, rule, endpoint_group in rtypes:
+        named = memo.get((fmt, read_only))
+        if named is None:
+            named = ctx.matching(fmt, read_only)
+        if frozen:
+            named = tuple(a for a in named if a not in frozen)
+        if named:
+            add(named)
+            matched = True
+        # the first of the IAM type's tagged types the template has; creates: whether the action is its CREATOR
+        first = next((made for t, made in zip(tagged_by, creates, strict=True) if t in ctx.types), None)
+        if first is not None:
+            # The created resource carries the tag in the request; every other one already has it.
+            key = "aws:RequestTag" if first else "aws:ResourceTag"
+            add([iamref.fill(fmt, ctx.part, ctx.region, ctx.acct)], ctx.tag_condition(key))
+            matched = True
+        if network and ctx.product.network:
+            # Reads of the configured VPC (the forecast's ec2:DescribeVpcAttribute of its DNS attributes,
+            # https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeVpcAttribute.html) name it too.
+            add(ctx.network_arns(rname))
+            matched = True
+        if rule and "AWS::EC2::SecurityGroup" in ctx.types:
+            # Rules get new AWS-picked ids in the same call; the security group itself is authorized by tag.
+            add([iamref.fill(fmt, ctx.part, ctx.region, ctx.acct)])
+        if endpoint_group and _foreign_endpoint_groups(ctx):
+            # security_group_mode existing: the endpoints use the SG the provisioner stack exports (id unknown here,
+            # not tagged by this product); the stack's own groups (the build SG) do not change that.
+            add([iamref.fill(fmt, ctx.part, ctx.region, ctx.acct)])
+    return tuple(keys), matched, bool(frozen)
+
+
+@cache
+def _format(arn_format: str) -> tuple[re.Pattern[str], str, str | None]:
+    """An ARN format's regex, longest fixed part and service (:func:`arnpool.service_of`), once per process."""
+    return iamref.format_regex(arn_format), iamref.format_literal(arn_format), arnpool.service_of(arn_format)
+
+
+# Per resource type of an action: (ARN format, the tagged CloudFormation types of that IAM type, for each whether
+# the action is the call creating it (CREATOR), whether it names the configured VPC / subnets, the type's name,
+# a new security group rule, a VPC endpoint's security group).
+_RType = tuple[str, tuple[str, ...], tuple[bool, ...], bool, str, bool, bool]
+# (read-only, boundary-frozen, the resource types' tests; for an action without any: the tagged types it creates)
+Static = tuple[bool, bool, tuple[_RType, ...], tuple[str, ...]]
+_SIGNATURES: dict[Static, int] = {}
+
+
+@cache
+def static(action: str) -> tuple[int, Static]:
+    """Everything :func:`plan` asks of ``action`` alone (IAM's reference, the action's name, its membership of
+    the tables above), once per process, and a number of that signature (equal signatures, equal numbers)."""
+    rtypes = iamref.resource_types(action)
+    service, name = action.split(":", 1)
+    if not rtypes:
+        signature: Static = (False, False, (), tuple(t for t in TAGGED_TYPES if CREATOR[t] == action))
+    else:
+        read_only = iamref.is_read_only(action)
+        signature = read_only, action in BOUNDARY_FROZEN, tuple(
+            (fmt, tagged := tuple(TAGGED_BY_IAM_TYPE.get((service, rname), ())),
+             tuple(CREATOR[t] == action for t in tagged),
+             rname in ("vpc", "subnet") and (action in NETWORK_CALLS or read_only), rname,
+             rname == "security-group-rule" and name.startswith("Authorize"),
+             service == "ec2" and rname == "security-group" and "VpcEndpoint" in name)
+            for rname, fmt, _required in rtypes), ()
+    return _SIGNATURES.setdefault(signature, len(_SIGNATURES)), signature

@@ -12,7 +12,7 @@ from typing import Any
 
 from mlprov.access import dependent, handlers, iamref
 from mlprov.access.grants import Grants, PolicyError
-from mlprov.access.scoping import Ctx, scope, special
+from mlprov.access.scoping import Ctx, may_be_special, scope, special
 from mlprov.config.model import Product
 from mlprov.deploypath import SEED_KEY_PREFIX
 
@@ -62,10 +62,12 @@ def _seed_archive(ctx: Ctx, grants: Grants, logical: str, action: str) -> bool:
     return True
 
 
-def needed_actions(template: Mapping[str, Any]) -> dict[str, set[str]]:
-    """Logical id -> every IAM action the service role needs for that resource (handlers + dependent)."""
+def needed_actions(template: Mapping[str, Any],
+                   permissions: Mapping[str, Mapping[str, list[str]]] | None = None) -> dict[str, set[str]]:
+    """Logical id -> every IAM action the service role needs for that resource (handlers + dependent);
+    ``permissions``: ``handlers.for_template(template)`` when the caller has it."""
     out: dict[str, set[str]] = {}
-    for logical, perms in handlers.for_template(template).items():
+    for logical, perms in (handlers.for_template(template) if permissions is None else permissions).items():
         res = template["Resources"][logical]
         props = res.get("Properties", {})
         acts = {a for h in STACK_HANDLERS for a in perms.get(h, [])}
@@ -75,12 +77,16 @@ def needed_actions(template: Mapping[str, Any]) -> dict[str, set[str]]:
     return out
 
 
-def statements(product: Product, template: Mapping[str, Any]) -> list[dict[str, Any]]:
-    ctx = Ctx(product, template)
+def statements(product: Product, template: Mapping[str, Any], ctx: Ctx | None = None) -> list[dict[str, Any]]:
+    """``ctx``: the product's scoping context when the caller has one (:func:`principals.principals` shares one)."""
+    ctx = ctx if ctx is not None else Ctx(product, template)
     grants = Grants()
-    for logical, acts in needed_actions(template).items():
+    for logical, acts in needed_actions(template, ctx.handler_permissions).items():
         for action in sorted(acts):
-            if not _seed_archive(ctx, grants, logical, action) and not special(ctx, grants, action):
+            # the two tests skipped where they return False at once (an action of neither table)
+            if action in SEED_READS and _seed_archive(ctx, grants, logical, action):
+                continue
+            if not (may_be_special(action) and special(ctx, grants, action)):
                 scope(ctx, grants, action, logical)
         res = ctx.resources[logical]
         for use in dependent.kms_uses(res["Type"], res.get("Properties", {})):

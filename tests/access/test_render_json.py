@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from mlprov.access.files import render_json
-from mlprov.access.principals import contract
+from mlprov.access.principals import contract, iam_size
 from mlprov.config.loader import load_product
 from mlprov.render.engine import render
 
@@ -46,6 +46,11 @@ HOSTILE: list[Any] = [
     {None: "null key", True: "bool key"},
     {"enum": Level.HIGH},
     {"sub": type("S", (str,), {})("subclass")},
+    # lists of strs only, and mixed ones (the writer's in-place path for strs)
+    {"l": ["é", "\n", '"', "", "𝄞"], "one": ["x"], "mixed": ["a", 1, None, ["b"], {"c": "d"}]},
+    ("a", "b"),
+    ["a", type("S", (str,), {})("subclass in a list of strs")],
+    {"Statement": [{"Action": ["s3:GetObject", "s3:PutObject"], "Resource": "arn:aws:s3:::b/*"}]},
 ]
 
 
@@ -57,3 +62,8 @@ def test_hostile_values(document: Any) -> None:
 def test_a_value_json_cannot_write_still_fails_as_json_does() -> None:
     with pytest.raises(TypeError, match="not JSON serializable"):
         render_json({"x": {1, 2}})
+
+
+@pytest.mark.parametrize("document", [d for d in HOSTILE if isinstance(d, dict)], ids=str)
+def test_iam_size_is_the_compact_json_length(document: Any) -> None:
+    assert iam_size(document) == len(json.dumps(document, separators=(",", ":")))
