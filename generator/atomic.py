@@ -12,6 +12,12 @@ config is known to be valid. Each staged file is fsync'ed before it can be renam
 the old file or the complete new one. Batching the flush (one ``sync()`` for many files) would flush every other
 process's dirty pages too and is not portable (POSIX lets ``sync`` return before the data is written); the fsync
 costs ~0.2 ms of wall time per file here (little CPU), paid in the workers, in parallel.
+
+With a :class:`Flusher` the fsync of a staged file runs on a background thread while the caller goes on (the next
+product renders while the disk writes): the staged file is not usable until :func:`settle` has waited for its flush
+and raised its failure (a full disk often shows only at the fsync, with delayed allocation), exactly as the inline
+fsync would have. :func:`commit` refuses a staged file whose flush is still pending, so nothing is renamed before its
+data is on the disk.
 """
 
 from __future__ import annotations
@@ -19,8 +25,10 @@ from __future__ import annotations
 import errno
 import os
 import tempfile
-from dataclasses import dataclass
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import BinaryIO
 
 from mlprov.errors import UserError
 
@@ -44,6 +52,48 @@ class Staged:
     path: Path
     tmp: str
     made: tuple[Path, ...] = ()
+    pending: Future[None] | None = None  # the background flush (a Flusher's), until settle() has waited for it
+
+
+def _flush(handle: BinaryIO) -> None:
+    try:
+        os.fsync(handle.fileno())
+    finally:
+        handle.close()
+
+
+class Flusher:
+    """Runs the fsync of staged files on background threads (fsync releases the GIL). Created per batch of files
+    and closed after it (the threads are joined: a process must not fork while they run)."""
+
+    def __init__(self, threads: int = 4) -> None:
+        self._threads = threads
+        self._pool: ThreadPoolExecutor | None = None
+
+    def submit(self, handle: BinaryIO) -> Future[None]:
+        """Flush and close ``handle`` (the flusher owns it from now on)."""
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(self._threads, thread_name_prefix="mlprov-fsync")
+        return self._pool.submit(_flush, handle)
+
+    def close(self) -> None:
+        """Wait for every flush and join the threads."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
+            self._pool = None
+
+
+def settle(staged: Staged) -> Staged:
+    """``staged`` once its data is on the disk; UserError naming the path when the flush failed (then its temporary
+    file is gone, as :func:`stage_bytes` leaves none when its inline fsync fails)."""
+    if staged.pending is None:
+        return staged
+    try:
+        staged.pending.result()
+    except OSError as exc:
+        Path(staged.tmp).unlink(missing_ok=True)
+        raise cannot_write(staged.path, exc) from exc
+    return replace(staged, pending=None)
 
 
 def _missing_parents(folder: Path) -> tuple[Path, ...]:
@@ -54,20 +104,28 @@ def _missing_parents(folder: Path) -> tuple[Path, ...]:
     return tuple(reversed(missing))
 
 
-def stage_bytes(path: Path, data: bytes, mode: int = 0o644) -> Staged:
-    """Write ``data`` to a temporary file beside ``path`` (parents created) and flush it to the disk; UserError
-    naming the path when it cannot (then no temporary file is left)."""
+def stage_bytes(path: Path, data: bytes, mode: int = 0o644, flusher: Flusher | None = None) -> Staged:
+    """Write ``data`` to a temporary file beside ``path`` (parents created) and flush it to the disk (with a
+    ``flusher``: in the background, see :func:`settle`); UserError naming the path when it cannot (then no temporary
+    file is left)."""
     tmp: str | None = None
     made = _missing_parents(path.parent)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        with os.fdopen(fd, "wb") as handle:
+        handle = os.fdopen(fd, "wb")
+        try:
             handle.write(data)
             handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, mode)
-        staged = Staged(path, tmp, made)
+            os.chmod(tmp, mode)
+        except BaseException:
+            handle.close()
+            raise
+        if flusher is None:
+            _flush(handle)
+            staged = Staged(path, tmp, made)
+        else:
+            staged = Staged(path, tmp, made, flusher.submit(handle))
         tmp = None
     except OSError as exc:
         raise cannot_write(path, exc) from exc
@@ -79,6 +137,8 @@ def stage_bytes(path: Path, data: bytes, mode: int = 0o644) -> Staged:
 
 def commit(staged: Staged) -> Path:
     """Rename the staged file over its target (atomic); UserError naming the path when it cannot."""
+    if staged.pending is not None:
+        raise ValueError(f"{staged.path}: staged file not settled (its flush may be pending)")  # a caller's bug
     try:
         os.replace(staged.tmp, staged.path)
     except OSError as exc:

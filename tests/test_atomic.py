@@ -122,3 +122,32 @@ def test_a_commit_that_cannot_rename_is_named_and_leaves_no_temp_file(tmp_path: 
         atomic.commit(staged)
     assert err.value.message == f"{tmp_path / 't.yaml'}: cannot write: read-only file system"
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_background_flush_must_be_settled_before_commit(tmp_path: Path) -> None:
+    flusher = atomic.Flusher()
+    try:
+        staged = atomic.stage_bytes(tmp_path / "a" / "t.yaml", b"data", flusher=flusher)
+        assert staged.pending is not None and Path(staged.tmp).read_bytes() == b"data"
+        with pytest.raises(ValueError, match="staged file not settled"):
+            atomic.commit(staged)
+        settled = atomic.settle(staged)
+        assert settled.pending is None and settled.tmp == staged.tmp and settled.made == (tmp_path / "a",)
+        assert atomic.commit(settled).read_bytes() == b"data"
+        assert oct((tmp_path / "a" / "t.yaml").stat().st_mode & 0o777) == "0o644"
+    finally:
+        flusher.close()
+
+
+def test_a_background_flush_that_fails_is_named_at_settle_and_leaves_no_temp_file(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _full_disk(monkeypatch)
+    flusher = atomic.Flusher()
+    try:
+        staged = atomic.stage_bytes(tmp_path / "t.yaml", b"data", flusher=flusher)
+        with pytest.raises(UserError) as err:
+            atomic.settle(staged)
+    finally:
+        flusher.close()
+    assert err.value.message == f"{tmp_path / 't.yaml'}: cannot write: no space left on the device"
+    assert list(tmp_path.iterdir()) == []

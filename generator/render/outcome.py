@@ -17,11 +17,11 @@ product are renamed (not reported, as before), nothing after it is.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from mlprov.atomic import Staged, commit, discard, stage_bytes
+from mlprov.atomic import Flusher, Staged, commit, discard, settle, stage_bytes
 from mlprov.config.loader import load_product
 from mlprov.errors import MlprovError, UserError
 from mlprov.render import renderings
@@ -46,13 +46,14 @@ class Outcome:
             discard(staged)
 
 
-def _stage(expected: list[renderings.Rendering]) -> tuple[tuple[Staged, ...], tuple[str, str | None] | None]:
+def _stage(expected: list[renderings.Rendering],
+           flusher: Flusher | None) -> tuple[tuple[Staged, ...], tuple[str, str | None] | None]:
     staged: list[Staged] = []
     try:
         for r in expected:
             if r.path.is_file() and r.path.read_text(encoding="utf-8") == r.content:
                 continue  # the comparison of renderings.write, exactly (text, universal newlines)
-            staged.append(stage_bytes(r.path, r.content.encode("utf-8")))
+            staged.append(stage_bytes(r.path, r.content.encode("utf-8"), flusher=flusher))
     except UserError as exc:
         return tuple(staged), (exc.message, exc.hint)
     except BaseException:
@@ -62,8 +63,9 @@ def _stage(expected: list[renderings.Rendering]) -> tuple[tuple[Staged, ...], tu
     return tuple(staged), None
 
 
-def work(config: Path, *, check: bool, record: bool, here: bool) -> Outcome:
-    """Render one config and do its share of the command; ``here``: raise a bad config's error (else mark it)."""
+def work(config: Path, *, check: bool, record: bool, here: bool, flusher: Flusher | None = None) -> Outcome:
+    """Render one config and do its share of the command; ``here``: raise a bad config's error (else mark it).
+    With a ``flusher`` the staged files may still be flushing: :func:`settled` before the outcome is used."""
     try:
         expected = renderings.expected(load_product(config))
     except MlprovError:
@@ -73,9 +75,51 @@ def work(config: Path, *, check: bool, record: bool, here: bool) -> Outcome:
     cached = entry(config, expected) if record else None
     if check:
         return Outcome(config, stale=tuple(renderings.stale(expected)), entry=cached)
-    staged, failure = _stage(expected)
+    staged, failure = _stage(expected, flusher)
     leftovers = () if failure else tuple(renderings.leftovers(expected))
     return Outcome(config, staged=staged, leftovers=leftovers, entry=cached, failure=failure)
+
+
+def settled(outcome: Outcome) -> Outcome:
+    """The outcome once each of its staged files is on the disk. A flush that failed ends the product's staging
+    where the inline fsync would have: the files staged before it stay staged, its own temporary file is gone, the
+    ones staged after it are discarded (with the folders made for them only: they would not have been written),
+    the leftovers are not deleted, and the failure is the one :func:`mlprov.atomic.stage_bytes` would have raised."""
+    kept: list[Staged] = []
+    for i, staged in enumerate(outcome.staged):
+        try:
+            kept.append(settle(staged))
+        except UserError as exc:
+            later = outcome.staged[i + 1:]
+            for other in later:
+                if other.pending is not None:
+                    other.pending.exception()  # wait: its handle is closed once the flush ends
+            for other in reversed(later):  # the last staged first: a folder made for the first is empty by then
+                discard(other)
+            return replace(outcome, staged=tuple(kept), leftovers=(), failure=(exc.message, exc.hint))
+    return replace(outcome, staged=tuple(kept))
+
+
+def work_all(configs: Iterable[Path], *, check: bool, record: bool, here: bool) -> list[Outcome]:
+    """:func:`work` for each config in order, each product's files flushed on background threads while the next one
+    renders (at most two products' files in flight); every outcome settled. Whatever stops it discards every staged
+    file of the outcomes so far (after their flushes ended) and raises."""
+    done: list[Outcome] = []
+    flusher = Flusher()
+    try:
+        for config in configs:
+            done.append(work(config, check=check, record=record, here=here, flusher=flusher))
+            if len(done) > 1:
+                done[-2] = settled(done[-2])
+        if done:
+            done[-1] = settled(done[-1])
+    except BaseException:
+        flusher.close()
+        discard_all(done)
+        raise
+    finally:
+        flusher.close()  # joined before returning: the caller may fork next
+    return done
 
 
 def discard_all(outcomes: Iterable[Outcome]) -> None:

@@ -20,7 +20,7 @@ import os
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 
-from mlprov.render.outcome import Outcome, discard_all, work
+from mlprov.render.outcome import Outcome, discard_all, work, work_all
 
 MIN_PARALLEL = 8
 CHUNK = 16
@@ -38,14 +38,7 @@ def chunk_size(count: int, jobs: int) -> int:
 
 def _chunk(paths: list[Path], check: bool, record: bool) -> list[Outcome]:
     """One task in a worker: its products' outcomes (a bad config is marked, not raised)."""
-    done: list[Outcome] = []
-    try:
-        for path in paths:
-            done.append(work(path, check=check, record=record, here=False))
-    except BaseException:
-        discard_all(done)
-        raise
-    return done
+    return work_all(paths, check=check, record=record, here=False)
 
 
 def _settle(outcomes: list[Outcome], check: bool, record: bool) -> list[Outcome]:
@@ -61,14 +54,7 @@ def _settle(outcomes: list[Outcome], check: bool, record: bool) -> list[Outcome]
 
 
 def _sequential(paths: list[Path], check: bool, record: bool) -> list[Outcome]:
-    out: list[Outcome] = []
-    try:
-        for path in paths:
-            out.append(work(path, check=check, record=record, here=True))
-    except BaseException:
-        discard_all(out)
-        raise
-    return out
+    return work_all(paths, check=check, record=record, here=True)
 
 
 def outcomes(paths: list[Path], jobs: int, *, check: bool, record: bool) -> list[Outcome]:
