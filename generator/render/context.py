@@ -155,9 +155,10 @@ def _seeds(product: Product) -> dict[str, Any]:
 
 def once() -> Callable[..., Any]:
     """A per-render memo for a macro whose output depends only on its arguments and on variables that stay fixed
-    for the whole render: ``{{ once(tags_list, indent) }}`` renders the product's tag list once per indent instead of
-    once per resource (it reads only ``tag_items``, set once in :func:`build`, never assigned by a template, and the
-    pure filters q and pad). The key holds the macro object itself, so a macro of another template module (the
+    for the whole render: ``{{ once(tags, type, indent) }}`` renders a resource type's Tags block once per product and
+    ``{{ once(tags_list, indent) }}`` the tag list once per indent, instead of once per resource. Both macros read only
+    their arguments, ``tag_items`` (set once in :func:`build`, never assigned by a template), ``taggable`` (a cached
+    pure function of the type) and the pure filters q and pad. The key holds the macro object itself, so a macro of another template module (the
     boundary's, :func:`_boundary`) never shares an entry and no id can be reused while the memo lives."""
     memo: dict[tuple[Any, ...], Any] = {}
 
