@@ -158,8 +158,9 @@ def once() -> Callable[..., Any]:
     for the whole render: ``{{ once(tags, type, indent) }}`` renders a resource type's Tags block once per product and
     ``{{ once(tags_list, indent) }}`` the tag list once per indent, instead of once per resource. Both macros read only
     their arguments, ``tag_items`` (set once in :func:`build`, never assigned by a template), ``taggable`` (a cached
-    pure function of the type) and the pure filters q and pad. The key holds the macro object itself, so a macro of another template module (the
-    boundary's, :func:`_boundary`) never shares an entry and no id can be reused while the memo lives."""
+    pure function of the type) and the pure filters q and pad. The key holds the macro object itself, so a macro of
+    another template module (the boundary's, :func:`_boundary`) never shares an entry and no id can be reused while
+    the memo lives."""
     memo: dict[tuple[Any, ...], Any] = {}
 
     def call(macro: Callable[..., Any], *args: Any) -> Any:
