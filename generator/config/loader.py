@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from mlprov.config import connection, filename
+from mlprov.config.fastvalid import verdict
 from mlprov.config.messages import describe
 from mlprov.config.model import Product
 from mlprov.config.tierschema import TIERS, schema, validator
@@ -73,15 +74,8 @@ def _read(path: Path) -> Any:
         raise ConfigErrors(str(path), [f"{exc}; fix the YAML syntax"]) from exc
 
 
-def validate_data(path: Path, data: Any) -> list[str]:
-    """All problems of one config's content and file name, one line each (empty when valid)."""
-    if not isinstance(data, dict):
-        return ["the top level must be a mapping of fields (tier: ..., organization: ..., ...)"]
-    tier = data.get("tier")
-    if tier not in TIERS:
-        if tier is None:
-            return [f"field 'tier' is missing: add it (one of {', '.join(TIERS)})"]
-        return [f"field 'tier': {tier!r} is not one of: {', '.join(TIERS)}"]
+def _schema_problems(tier: str, data: dict[str, Any]) -> list[str]:
+    """jsonschema's errors of one config, one sorted line each."""
     errors = sorted(validator(tier).iter_errors(data), key=lambda e: (list(map(str, e.absolute_path)), e.message))
     type_errors = {tuple(e.absolute_path) for e in errors if e.validator == "type"}
     errors = [e for e in errors if e.validator == "type" or tuple(e.absolute_path) not in type_errors]
@@ -91,6 +85,21 @@ def validate_data(path: Path, data: Any) -> list[str]:
         if line not in problems:
             problems.append(line)
     problems.sort()
+    return problems
+
+
+def validate_data(path: Path, data: Any) -> list[str]:
+    """All problems of one config's content and file name, one line each (empty when valid)."""
+    if not isinstance(data, dict):
+        return ["the top level must be a mapping of fields (tier: ..., organization: ..., ...)"]
+    tier = data.get("tier")
+    if tier not in TIERS:
+        if tier is None:
+            return [f"field 'tier' is missing: add it (one of {', '.join(TIERS)})"]
+        return [f"field 'tier': {tier!r} is not one of: {', '.join(TIERS)}"]
+    # The exact fast verdict (mlprov.config.fastvalid) says whether jsonschema would find any error; only then is
+    # jsonschema run, for its messages.
+    problems = [] if verdict(tier)(data) else _schema_problems(str(tier), data)
     try:
         tokens = filename.parse(path)
     except filename.FileNameError as exc:

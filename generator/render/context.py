@@ -6,6 +6,7 @@ always through a quoting filter.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 from typing import Any
 
@@ -152,6 +153,25 @@ def _seeds(product: Product) -> dict[str, Any]:
             "Build": archive.archive("model-build").key, "Deploy": archive.archive("model-deploy").key}
 
 
+def once() -> Callable[..., Any]:
+    """A per-render memo for a macro whose output depends only on its arguments and on variables that stay fixed
+    for the whole render: ``{{ once(tags, type, indent) }}`` renders a resource type's Tags block once per product and
+    ``{{ once(tags_list, indent) }}`` the tag list once per indent, instead of once per resource. Both macros read only
+    their arguments, ``tag_items`` (set once in :func:`build`, never assigned by a template), ``taggable`` (a cached
+    pure function of the type) and the pure filters q and pad. The key holds the macro object itself, so a macro of
+    another template module (the boundary's, :func:`_boundary`) never shares an entry and no id can be reused while
+    the memo lives."""
+    memo: dict[tuple[Any, ...], Any] = {}
+
+    def call(macro: Callable[..., Any], *args: Any) -> Any:
+        key = (macro, *args)
+        if key not in memo:
+            memo[key] = macro(*args)
+        return memo[key]
+
+    return call
+
+
 def build(product: Product) -> dict[str, Any]:
     c = product.config
     tier = product.tier
@@ -205,6 +225,7 @@ def build(product: Product) -> dict[str, Any]:
         "nw": plan.context(product) if tier == "enterprise" else {},
         "retention": retention,
         "tag_items": sorted(product.tags.items()),
+        "once": once(),
         "taggable": taggable,
         "metadata": sorted(metadata.items()),
         "dashboard_body": _dashboard(product),

@@ -31,6 +31,7 @@ class RenderError(MlprovError):
 def environment() -> Environment:
     env = RenderEnvironment(  # Jinja's Environment, two steps faster with the same results (render.fastjinja)
         loader=PackageLoader("mlprov.render", "templates"),
+        auto_reload=False,  # the templates are package data: no stat of each file at every get_template
         undefined=StrictUndefined,
         finalize=finalize,
         # Autoescape only marks macro output as Markup so `finalize` can tell it from raw values;
