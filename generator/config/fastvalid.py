@@ -19,15 +19,19 @@ must be exact both ways, so every predicate is exact (valid iff jsonschema yield
   float; number excludes bool; object is ``dict``, array is ``list``);
 - ``pattern``: ``re.compile(p).search`` (what ``re.search(p, x)`` does), only when ``x`` is a ``str``;
 - ``minLength``/``maxLength``/``minItems``/``maxItems``/``maxProperties``: ``len`` on the type they apply to;
-- ``enum``/``const``: jsonschema's own ``_utils.equal`` (a ``str`` value short-cuts to ``==``, which is the first
-  branch ``equal`` takes for a ``str``); ``uniqueItems``: its own ``_utils.uniq``;
+- ``enum``/``const``: for string values ``==`` / set membership of an exact ``str`` (what jsonschema's equality
+  does for a ``str``: ``==``); for any other value, and ``uniqueItems``, jsonschema itself (a validator of that one
+  keyword, built once: its ``is_valid``), so the subtle equalities (``1`` vs ``True``, ``1.0`` vs ``1``) are its own;
 - ``format``: the same :class:`~jsonschema.FormatChecker`'s ``conforms`` (False exactly when ``check`` raises the
   ``FormatError`` that the keyword turns into an error);
 - ``required``/``properties``/``additionalProperties``/``propertyNames``/``items``: only on the type they apply to,
   extras computed as ``find_additional_properties`` does (no ``patternProperties`` in our schemas: refused);
 - ``allOf``: all; ``not``: the negation; ``if``/``then``/``else``: the branch picked by the exact ``if`` verdict;
-- ``$ref``: resolved once, at build time, with the same registry and the same ``Resolver.lookup`` jsonschema calls
-  (the lookup is a pure function of the reference and the resolver), then compiled like any subschema.
+- ``$ref``: resolved once, at build time, through the public ``referencing`` API over the same registry
+  (``Registry.resolver_with_root`` of the tier schema, which is how jsonschema makes its own resolver, then
+  ``Resolver.lookup``: a pure function of the reference and the resolver), then compiled like any subschema.
+
+Only public APIs of jsonschema and referencing are used (their private internals change between releases).
 
 Keywords with no validating role (``description``, ``title``, ``x-fix``, ``$defs``, ...) are skipped, exactly as
 jsonschema skips every key that is not in ``Draft202012Validator.VALIDATORS``. A validating keyword this module does
@@ -45,9 +49,8 @@ from functools import cache
 from typing import Any
 
 from jsonschema import Draft202012Validator, FormatChecker
-from jsonschema._utils import equal, uniq
-from mlprov.config.tierschema import validator
-from referencing._core import Resolver
+from mlprov.config.tierschema import registry, validator
+from referencing import Resource
 
 Check = Callable[[Any], bool]
 
@@ -75,18 +78,23 @@ def _never(_: Any) -> bool:
     return False
 
 
+def _jsonschema_itself(keyword: str, value: Any) -> Check:
+    """The verdict of jsonschema on the one keyword (no reference, no format: nothing to resolve)."""
+    return Draft202012Validator({keyword: value}).is_valid
+
+
 def _equal_to(value: Any) -> Check:
     if isinstance(value, str):
-        return lambda x: x == value
-    return lambda x: bool(equal(x, value))
+        return lambda x: x == value  # jsonschema's equality with a str is ==
+    return _jsonschema_itself("const", value)
 
 
 def _one_of(values: list[Any]) -> Check:
     if all(isinstance(v, str) for v in values):
         strings = frozenset(values)
-        # equal(v, x) for a str v is v == x: for an exact str x that is set membership; anything else compares.
+        # jsonschema's equality with a str v is v == x: for an exact str x that is set membership; else compare.
         return lambda x: x in strings if type(x) is str else any(v == x for v in values)
-    return lambda x: any(equal(v, x) for v in values)
+    return _jsonschema_itself("enum", values)
 
 
 def _on_type(kind: str, test: Check) -> Check:
@@ -98,7 +106,7 @@ class _Compiler:
     def __init__(self, formats: FormatChecker) -> None:
         self.formats = formats
 
-    def compile(self, schema: Any, resolver: Resolver[Any], root: bool = False) -> Check:
+    def compile(self, schema: Any, resolver: Any, root: bool = False) -> Check:
         if schema is True:
             return _always
         if schema is False:
@@ -120,7 +128,7 @@ class _Compiler:
             return checks[0]
         return lambda x: all(check(x) for check in checks)
 
-    def _keyword(self, key: str, value: Any, schema: dict[str, Any], resolver: Resolver[Any]) -> Check:
+    def _keyword(self, key: str, value: Any, schema: dict[str, Any], resolver: Any) -> Check:
         sub = self.compile
         if key == "$ref":
             resolved = resolver.lookup(value)
@@ -145,7 +153,7 @@ class _Compiler:
         if key == "enum":
             return _one_of(list(value))
         if key == "uniqueItems":
-            return _on_type("array", lambda x: bool(uniq(x))) if value else _always
+            return _jsonschema_itself("uniqueItems", True) if value else _always
         if key == "not":
             inner = sub(value, resolver)
             return lambda x: not inner(x)
@@ -191,6 +199,6 @@ def verdict(tier: str) -> Check:
     formats = jsonschema_validator.format_checker
     if not isinstance(formats, FormatChecker):
         raise UnsupportedSchema("the tier validator has no FormatChecker")
-    # The very resolver its own $ref lookups start from (an attrs field jsonschema does not expose).
-    resolver: Resolver[Any] = jsonschema_validator._resolver  # type: ignore[attr-defined]
+    # The resolver jsonschema's own $ref lookups start from: the registry's, rooted at the tier schema.
+    resolver = registry().resolver_with_root(Resource.from_contents(jsonschema_validator.schema))
     return _Compiler(formats).compile(jsonschema_validator.schema, resolver, root=True)

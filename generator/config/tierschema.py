@@ -25,9 +25,14 @@ def schema(tier: str) -> dict[str, Any]:
 
 
 @cache
-def validator(tier: str) -> Draft202012Validator:
-    common = _load("common")
-    registry: Registry[Any] = Registry().with_resource(
-        "https://ml-provisioner.dev/schemas/common.schema.json", Resource.from_contents(common)
+def registry() -> Registry[Any]:
+    """The schemas a tier schema refers to (``common.schema.json``)."""
+    common: Registry[Any] = Registry().with_resource(
+        "https://ml-provisioner.dev/schemas/common.schema.json", Resource.from_contents(_load("common"))
     )
-    return Draft202012Validator(schema(tier), registry=registry, format_checker=FormatChecker())
+    return common
+
+
+@cache
+def validator(tier: str) -> Draft202012Validator:
+    return Draft202012Validator(schema(tier), registry=registry(), format_checker=FormatChecker())
