@@ -11,14 +11,14 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, UndefinedError
 from mlprov.config.loader import load_product
 from mlprov.render import context
 from mlprov.render.engine import TEMPLATE, environment, render_text
-from mlprov.render.fastjinja import _DICT_ATTRIBUTES, FinalizeOnlyCodeGenerator, RenderEnvironment
+from mlprov.render.fastjinja import _DICT_ATTRIBUTES, RenderEnvironment
 from mlprov.render.quoting import UnquotedValueError, finalize, flow, json_q, num, pad, q
 
 from tests.conftest import PRODUCTS
 
 
 def _jinja_environment() -> Environment:
-    """engine.environment() built on Jinja's own Environment (its code generator and getattr)."""
+    """engine.environment() built on Jinja's own Environment (its getattr)."""
     env = Environment(loader=PackageLoader("mlprov.render", "templates"), undefined=StrictUndefined, finalize=finalize,
                       autoescape=True, keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
     env.filters.update({"q": q, "num": num, "json_q": json_q, "pad": pad, "flow": flow})
@@ -27,7 +27,7 @@ def _jinja_environment() -> Environment:
 
 def test_the_engine_uses_the_render_environment() -> None:
     env = environment()
-    assert type(env) is RenderEnvironment and env.code_generator_class is FinalizeOnlyCodeGenerator
+    assert type(env) is RenderEnvironment and env.code_generator_class is Environment.code_generator_class
     assert env.finalize is finalize and env.undefined is StrictUndefined and env.autoescape is True
 
 
