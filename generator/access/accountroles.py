@@ -108,9 +108,14 @@ def statements(kind: str, product: Product, template: Mapping[str, Any], ctx: Ct
                    {"StringEquals": {"iam:PassedToService": "cloudformation.amazonaws.com"}},
                    sid="PassTheServiceRoleToCloudFormationOnly")
     if kind == "drift":
+        # Each read action scoped strictly once, for the first resource whose read handler lists it: a repeat
+        # changes nothing and raises nothing the first did not (as servicerole.statements argues; the tool's
+        # calls above were scoped with strict=False, so they do not count as done here).
+        done: set[str] = set()
         for logical, perms in ctx.handler_permissions.items():
             # Only Read/List actions: some read handlers list iam:PassRole (AWS::Events::Rule), which reads nothing.
             for action in perms.get("read", []):
-                if iamref.is_read_only(action):
+                if action not in done and iamref.is_read_only(action):
+                    done.add(action)
                     scope(ctx, grants, action, logical)
     return grants.statements()

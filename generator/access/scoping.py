@@ -69,6 +69,7 @@ class Ctx:
         self._matches = _matches_of(tuple(self.all_arns), tuple(self.read_only_arns))
         self._plans: dict[int, Plan] = {}  # by the number of an action's static signature
         self._by_service: dict[bool, dict[str, tuple[str, ...]]] = {}
+        self._joined: dict[tuple[bool, str | None], str] = {}  # each pool matching() filters, its ARNs joined
 
     @cached_property
     def handler_permissions(self) -> dict[str, dict[str, list[str]]]:
@@ -87,8 +88,14 @@ class Ctx:
                                                         else self.all_arns)
             pool: Sequence[str] = (indexes[read_only].get(service, ()) if service is not None  # :mod:`arnpool`
                                    else [*self.all_arns, *self.read_only_arns] if read_only else self.all_arns)
-            # ``literal in a`` is implied by a match (the format's longest fixed part): a cheap test first.
-            found = self._matches[(arn_format, read_only)] = tuple(a for a in pool if literal in a and regex.match(a))
+            # ``literal in a`` is implied by a match (the format's longest fixed part): a cheap test first. Every
+            # ARN of the pool is a substring of the pool joined, so a literal not in that is in none of them and
+            # the filter keeps nothing (~3 of 4 formats a product asks for): tested once, at C speed.
+            joined = self._joined.get((read_only, service))
+            if joined is None:
+                joined = self._joined[(read_only, service)] = "\n".join(pool)
+            found = self._matches[(arn_format, read_only)] = (
+                tuple(a for a in pool if literal in a and regex.match(a)) if literal in joined else ())
         return found
 
     def parameter_arns(self) -> list[str]:

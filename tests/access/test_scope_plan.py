@@ -108,7 +108,7 @@ def _hostile(ctx: Ctx) -> Ctx:
            f"arn:{ctx.part}:ec2:{ctx.region}:{ctx.acct}:security-group/sg-1", "", ":", "arn:::::::"]
     ctx.all_arns = sorted({*ctx.all_arns, *odd})
     ctx.read_only_arns = [*ctx.read_only_arns, "arn:aws:kms:s3:x:key/1", *ctx.boundary_arns]
-    ctx._matches, ctx._plans, ctx._by_service = {}, {}, {}
+    ctx._matches, ctx._plans, ctx._by_service, ctx._joined = {}, {}, {}, {}
     return ctx
 
 
