@@ -63,33 +63,29 @@ def _walk(needle: str, root: Any) -> bool:
             raise _Other
         kind = type(node)
         if kind is dict:
-            for k, v in node.items():
+            for k in node:
                 kk = type(k)
                 if kk is str:
                     if needle in k:
                         return True
                 elif kk not in _SCALARS:
                     raise _Other
-                vk = type(v)
-                if vk is str:
-                    if needle in v:
-                        return True
-                elif vk is dict or vk is list:
-                    push((v, depth + 1))
-                elif vk not in _SCALARS:
-                    raise _Other
+            values: Any = node.values()
         elif kind is list:
-            for v in node:
-                vk = type(v)
-                if vk is str:
-                    if needle in v:
-                        return True
-                elif vk is dict or vk is list:
-                    push((v, depth + 1))
-                elif vk not in _SCALARS:
-                    raise _Other
+            values = node
         elif kind is str:
             return needle in node
-        elif kind not in _SCALARS:
+        elif kind in _SCALARS:
+            continue
+        else:
             raise _Other
+        for v in values:  # a dict's values and a list's items alike
+            vk = type(v)
+            if vk is str:
+                if needle in v:
+                    return True
+            elif vk is dict or vk is list:
+                push((v, depth + 1))
+            elif vk not in _SCALARS:
+                raise _Other
     return False
