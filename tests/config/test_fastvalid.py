@@ -6,7 +6,6 @@ jsonschema finds an error; these tests check the stronger property that the two 
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Iterator
 from typing import Any
 
@@ -19,6 +18,7 @@ from mlprov.config.yamlload import load
 from referencing import Registry
 
 from tests.conftest import PRODUCTS
+from tests.treeedit import drop_at, set_at
 
 HOSTILE: list[Any] = [
     None, True, False, 0, 1, -1, 90, 90.0, 91.0, 1.5, float("nan"), "", " ", "x", "ab", "a" * 41, "a" * 300, "\n",
@@ -47,39 +47,19 @@ def _paths(node: Any, prefix: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]
             yield from _paths(value, (*prefix, index))
 
 
-def _set(data: Any, path: tuple[Any, ...], value: Any) -> Any:
-    if not path:
-        return value
-    out = copy.deepcopy(data)
-    node = out
-    for part in path[:-1]:
-        node = node[part]
-    node[path[-1]] = value
-    return out
-
-
-def _drop(data: Any, path: tuple[Any, ...]) -> Any:
-    out = copy.deepcopy(data)
-    node = out
-    for part in path[:-1]:
-        node = node[part]
-    del node[path[-1]]
-    return out
-
-
 def _mutations(data: dict[str, Any], donors: dict[Any, list[Any]]) -> Iterator[Any]:
     for path in _paths(data):
         for value in HOSTILE + donors.get(path[-1] if path else None, []):
-            yield _set(data, path, value)
+            yield set_at(data, path, value)
         if path:
-            yield _drop(data, path)
+            yield drop_at(data, path)
         target = data
         for part in path:
             target = target[part]
         if isinstance(target, dict):
-            yield _set(data, (*path, "unexpected"), "x")
+            yield set_at(data, (*path, "unexpected"), "x")
             for key in ("vpc_id", "subnet_ids", "vpc_id_parameter", "ecr_endpoints", "seed", "branch", "workload"):
-                yield _set(data, (*path, key), True)
+                yield set_at(data, (*path, key), True)
 
 
 def _agree(data: Any) -> bool:

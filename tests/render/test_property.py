@@ -3,7 +3,6 @@ whose resources and structure equal the clean rendering's. No value can add, dro
 
 from __future__ import annotations
 
-import copy
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -17,6 +16,7 @@ from mlprov.errors import ConfigErrors, ExitCode
 from mlprov.render.engine import render
 
 from tests.conftest import REPO
+from tests.treeedit import set_at
 
 BASES = [
     REPO / "products" / "startupco-dev-s001-us-east-1-fraud-detection-ml-codecommit.yaml",
@@ -49,15 +49,6 @@ def _string_fields(node: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...
     return []
 
 
-def _set(data: Any, path: tuple[Any, ...], value: str) -> Any:
-    out = copy.deepcopy(data)
-    node = out
-    for key in path[:-1]:
-        node = node[key]
-    node[path[-1]] = value
-    return out
-
-
 def _shape(node: Any) -> Any:
     """The template's structure: keys, list lengths and intrinsic-function names; scalars collapse."""
     if isinstance(node, dict):
@@ -77,7 +68,7 @@ SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[Heal
 @given(case=st.sampled_from(CASES), value=st.text(max_size=80))
 def test_validated_value_fails_with_exit_2_or_keeps_structure(case: tuple[Path, tuple[Any, ...]], value: str) -> None:
     base, field = case
-    data = _set(RAW[base], field, value)
+    data = set_at(RAW[base], field, value)
     problems = validate_data(base, data)
     if problems:
         # The same problems reach the user as a ConfigErrors: exit 2, one line per problem naming the field.
@@ -103,7 +94,7 @@ def test_validated_value_fails_with_exit_2_or_keeps_structure(case: tuple[Path, 
 def test_even_unvalidated_values_cannot_change_structure(case: tuple[Path, tuple[Any, ...]], value: str) -> None:
     """Bypassing validation entirely: the quoting alone keeps the template's structure."""
     base, field = case
-    data = _set(RAW[base], field, value)
+    data = set_at(RAW[base], field, value)
     text, template = render(Product(base, data))
     assert _shape(template) == CLEAN[base]
     assert set(template["Resources"]) == set(yaml.load(text, Loader=yaml.CSafeLoader)["Resources"])
