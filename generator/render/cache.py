@@ -103,10 +103,6 @@ class RenderCache:
             return False
         return _committed(config) == entry.get("files")
 
-    def record(self, config: Path, renderings: list[Rendering]) -> None:
-        if self.enabled:
-            self.put(config, entry(config, renderings))
-
     def put(self, config: Path, computed: dict[str, Any] | None) -> None:
         """Record an entry made by :func:`entry` (None: nothing to record)."""
         if not self.enabled or computed is None:

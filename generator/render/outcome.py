@@ -50,9 +50,7 @@ def _stage(expected: list[renderings.Rendering],
            flusher: Flusher | None) -> tuple[tuple[Staged, ...], tuple[str, str | None] | None]:
     staged: list[Staged] = []
     try:
-        for r in expected:
-            if r.path.is_file() and r.path.read_text(encoding="utf-8") == r.content:
-                continue  # the comparison of renderings.write, exactly (text, universal newlines)
+        for r in renderings.changed(expected):
             staged.append(stage_bytes(r.path, r.content.encode("utf-8"), flusher=flusher))
     except UserError as exc:
         return tuple(staged), (exc.message, exc.hint)
