@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from mlprov.atomic import write_text
 from mlprov.config.model import Product
 from mlprov.paths import product_dir, template_path
 from mlprov.render.engine import render
@@ -56,3 +57,12 @@ def stale(renderings: list[Rendering]) -> list[tuple[Path, str]]:
 def changed(renderings: list[Rendering]) -> list[Rendering]:
     """The renderings whose committed file is missing or differs (compared as text, universal newlines)."""
     return [r for r in renderings if not (r.path.is_file() and r.path.read_text(encoding="utf-8") == r.content)]
+
+
+def write(renderings: list[Rendering]) -> list[Path]:
+    """Write the files that differ and delete the leftovers, in this process; return the paths written."""
+    written = [write_text(r.path, r.content) for r in changed(renderings)]
+    for p in leftovers(renderings):
+        p.unlink()
+        written.append(p)
+    return written
